@@ -1,0 +1,107 @@
+// Log records in runc's text (logrus) or JSON-lines shape; containerd parses the JSON form.
+#include "cruntime/base/log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+
+namespace cruntime::log {
+namespace {
+
+struct State {
+  Options options;
+  int fd = STDERR_FILENO;
+};
+State g_state;  // the one global: set once by init() before any other work
+
+std::string_view level_name(Level level) {
+  switch (level) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarning: return "warning";
+    case Level::kError: return "error";
+    case Level::kFatal: return "fatal";
+  }
+  return "info";
+}
+
+// RFC 3339 with nanoseconds in UTC, which Go's time.Time parses.
+std::string now_rfc3339() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  tm utc{};
+  gmtime_r(&ts.tv_sec, &utc);
+  char buf[40];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:09d}Z", std::string_view(buf, n), ts.tv_nsec);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+Result<void> init(const Options& options) {
+  g_state.options = options;
+  if (options.path.empty()) return {};
+  int fd = ::open(options.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_SYNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(Error::sys(errno, fmt::format("open log file {}", options.path)));
+  if (g_state.fd != STDERR_FILENO) ::close(g_state.fd);
+  g_state.fd = fd;
+  return {};
+}
+
+int fd() noexcept { return g_state.fd; }
+Format format() noexcept { return g_state.options.format; }
+bool enabled(Level level) noexcept { return level >= g_state.options.level; }
+
+std::string format_line(Format format, Level level, std::string_view message, std::string_view time) {
+  std::string line;
+  if (format == Format::kJson) {
+    line = "{\"level\":\"";
+    line += level_name(level);
+    line += "\",\"msg\":";
+    append_json_string(line, message);
+    line += ",\"time\":\"";
+    line += time;
+    line += "\"}\n";
+    return line;
+  }
+  line = fmt::format("time=\"{}\" level={} msg=", time, level_name(level));
+  append_json_string(line, message);
+  line += '\n';
+  return line;
+}
+
+void write(Level level, std::string_view message) {
+  std::string line = format_line(g_state.options.format, level, message, now_rfc3339());
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = ::write(g_state.fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere left to report a logging failure
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace cruntime::log

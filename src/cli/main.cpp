@@ -1,0 +1,2 @@
+// Temporary entry point until the CLI lands.
+int main() { return 1; }
