@@ -10,7 +10,7 @@ namespace cruntime::spec {
 
 inline constexpr std::string_view kOciVersionMin = "1.0.0";
 // The runtime-spec version cruntime implements; written to state.json and hooks' state.
-inline constexpr std::string_view kOciVersion = "1.2.1";
+inline constexpr std::string_view kOciVersion = "1.3.0";
 
 struct SemVer {
   unsigned long major = 0;

@@ -1,0 +1,40 @@
+// Parsing and printing of config.json, state and features; the only door between JSON text and the model.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/spec/config.hpp"
+#include "cruntime/spec/features.hpp"
+#include "cruntime/spec/state.hpp"
+
+namespace cruntime::spec {
+
+// Limits on hostile input (security.md promise 12).
+inline constexpr size_t kMaxConfigBytes = 4 * 1024 * 1024;
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parse config.json text into the model. Syntax and type errors come back as one Error whose
+// message names the JSON path: `config.json: process.args[1]: expected a string, got 42`.
+// Unknown keys are ignored (spec). Semantic checks are validate()'s job, not this one's.
+Result<Config> parse_config(std::string_view text);
+// Read (size-limited) and parse a config file; errors name the file.
+Result<Config> load_config(const std::string& path);
+// Serialise; `indent` < 0 gives compact JSON. `cruntime spec` uses tabs (runc), see dump_config_tabs.
+std::string dump_config(const Config& config, int indent = 2);
+std::string dump_config_tabs(const Config& config);
+
+// `cruntime state` / hooks' stdin. Hooks omit pid when 0 and annotations when empty.
+std::string dump_state(const State& state, int indent = 2);
+std::string dump_state_for_hook(const State& state);
+// JSON array of states for `list --format json` (one line).
+std::string dump_state_list(const std::vector<State>& states);
+
+Result<StoredState> parse_stored_state(std::string_view text);
+std::string dump_stored_state(const StoredState& state);
+
+std::string dump_features(const Features& features);
+Result<Features> parse_features(std::string_view text);
+
+}  // namespace cruntime::spec

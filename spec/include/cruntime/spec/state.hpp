@@ -1,0 +1,51 @@
+// The OCI state (runtime.md "State") and cruntime's private per-container record (state.json).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace cruntime::spec {
+
+// `paused` is runc's extension, required by containerd and podman (cli-contract §13.8).
+// `creating` is only ever shown to hooks.
+enum class Status { kCreating, kCreated, kRunning, kPaused, kStopped };
+
+std::string_view status_name(Status status);
+std::optional<Status> parse_status(std::string_view name);
+
+// What `cruntime state` prints (cli-contract §7.7) and hooks read on stdin (runtime.md).
+struct State {
+  std::string oci_version;
+  std::string id;
+  Status status = Status::kCreated;
+  int pid = 0;  // host pid; 0 when stopped
+  std::string bundle;
+  std::string rootfs;
+  std::string created;  // RFC 3339, nanoseconds, UTC
+  std::map<std::string, std::string> annotations;
+  std::string owner;  // filled by `list` only
+
+  bool operator==(const State&) const = default;
+};
+
+// The runtime-private record in <root>/<id>/state.json. Status is never stored: it is derived live
+// from the init pid, its start time, the exec fifo and the cgroup (cli-contract §5).
+struct StoredState {
+  std::string oci_version;
+  std::string id;
+  int init_pid = 0;
+  uint64_t init_start_time = 0;  // field 22 of /proc/<pid>/stat; tells a reused pid apart
+  std::string bundle;
+  std::string rootfs;
+  std::string created;
+  std::map<std::string, std::string> annotations;
+  std::string cgroup_path;          // empty until the cgroup issue lands
+  bool own_pid_namespace = false;   // SIGKILL to a shared-pidns container must reach the cgroup
+  std::string config_path;          // the config snapshot taken at create
+
+  bool operator==(const StoredState&) const = default;
+};
+
+}  // namespace cruntime::spec
