@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
-#include <ctime>
+
+#include "cruntime/base/clock.hpp"
 
 namespace cruntime::log {
 namespace {
@@ -26,17 +26,6 @@ std::string_view level_name(Level level) {
     case Level::kFatal: return "fatal";
   }
   return "info";
-}
-
-// RFC 3339 with nanoseconds in UTC, which Go's time.Time parses.
-std::string now_rfc3339() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  tm utc{};
-  gmtime_r(&ts.tv_sec, &utc);
-  char buf[40];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:09d}Z", std::string_view(buf, n), ts.tv_nsec);
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -94,7 +83,7 @@ std::string format_line(Format format, Level level, std::string_view message, st
 }
 
 void write(Level level, std::string_view message) {
-  std::string line = format_line(g_state.options.format, level, message, now_rfc3339());
+  std::string line = format_line(g_state.options.format, level, message, rfc3339_now());
   size_t done = 0;
   while (done < line.size()) {
     ssize_t n = ::write(g_state.fd, line.data() + done, line.size() - done);

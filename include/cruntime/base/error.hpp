@@ -51,22 +51,26 @@ Unexpected<Error> fail_msg(fmt::format_string<Args...> format, Args&&... args) {
 
 }  // namespace cruntime
 
+#define CR_CONCAT_INNER_(a, b) a##b
+#define CR_CONCAT_(a, b) CR_CONCAT_INNER_(a, b)
+
 // Evaluate a Result; on failure return its Error from the enclosing function, else yield the value.
-#define CR_TRY(expr)                                                        \
+// Each expansion gets its own variable name (__COUNTER__), so CR_TRY calls may nest.
+#define CR_TRY(expr) CR_TRY_IMPL_(expr, CR_CONCAT_(cr_try_result_, __COUNTER__))
+#define CR_TRY_IMPL_(expr, var)                                             \
   __extension__({                                                           \
-    auto&& cr_try_result_ = (expr);                                         \
-    if (!cr_try_result_)                                                    \
-      return ::cruntime::Unexpected<::cruntime::Error>(                     \
-          std::move(cr_try_result_).error());                               \
-    std::move(cr_try_result_).value();                                      \
+    auto&& var = (expr);                                                    \
+    if (!var) return ::cruntime::Unexpected<::cruntime::Error>(std::move(var).error()); \
+    std::move(var).value();                                                 \
   })
 
 // Like CR_TRY, but adds an outer context frame formatted with fmt on failure.
-#define CR_TRY_CTX(expr, ...)                                               \
+#define CR_TRY_CTX(expr, ...) CR_TRY_CTX_IMPL_(expr, CR_CONCAT_(cr_try_result_, __COUNTER__), __VA_ARGS__)
+#define CR_TRY_CTX_IMPL_(expr, var, ...)                                    \
   __extension__({                                                           \
-    auto&& cr_try_result_ = (expr);                                         \
-    if (!cr_try_result_)                                                    \
+    auto&& var = (expr);                                                    \
+    if (!var)                                                               \
       return ::cruntime::Unexpected<::cruntime::Error>(                     \
-          std::move(cr_try_result_).error().with_context(fmt::format(__VA_ARGS__))); \
-    std::move(cr_try_result_).value();                                      \
+          std::move(var).error().with_context(fmt::format(__VA_ARGS__)));   \
+    std::move(var).value();                                                 \
   })

@@ -30,6 +30,41 @@ Result<spec::State> state(const GlobalOptions& global, std::string_view id);
 // reported as warnings and skipped.
 Result<std::vector<spec::State>> list(const GlobalOptions& global);
 
+// `cruntime create` (cli-contract §7.1).
+struct CreateOptions {
+  std::string bundle;          // empty: the current directory
+  std::string pid_file;        // relative: to the caller's cwd
+  std::string console_socket;  // required iff process.terminal
+  std::string pidfd_socket;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  int preserve_fds = 0;
+};
+Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options);
+
+// `cruntime start`: release a created container's init; poststart hooks.
+Result<void> start(const GlobalOptions& global, std::string_view id);
+
+// `cruntime run` = create + start; in the foreground it waits and returns the exit code
+// (status or 128+signal) and deletes the container unless `keep`.
+struct RunOptions {
+  CreateOptions create;
+  bool detach = false;
+  bool keep = false;
+  bool no_subreaper = false;
+};
+Result<int> run(const GlobalOptions& global, std::string_view id, const RunOptions& options);
+
+// `cruntime kill [--all] ID [SIGNAL]`.
+struct KillOptions {
+  std::string signal = "SIGTERM";  // "KILL", "SIGKILL", "9", ...
+  bool all = false;
+};
+Result<void> kill(const GlobalOptions& global, std::string_view id, const KillOptions& options);
+
+// `cruntime delete [--force] ID`.
+Result<void> remove(const GlobalOptions& global, std::string_view id, bool force);
+
 // `cruntime features`: what this build really supports.
 spec::Features features();
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/spec/config.hpp"
@@ -16,7 +17,9 @@ inline constexpr size_t kMaxConfigBytes = 4 * 1024 * 1024;
 inline constexpr int kMaxJsonDepth = 64;
 
 // Parse config.json text into the model. Syntax and type errors come back as one Error whose
-// message names the JSON path: `config.json: process.args[1]: expected a string, got 42`.
+// message names the JSON path: `config.json: process.args[1]: expected string, got number`,
+// `config.json: root.path: missing required field`, `config.json: invalid JSON at line 3,
+// column 5: ...`. Integers are range-checked (no truncation); null = absent for optional fields.
 // Unknown keys are ignored (spec). Semantic checks are validate()'s job, not this one's.
 Result<Config> parse_config(std::string_view text);
 // Read (size-limited) and parse a config file; errors name the file.
@@ -31,8 +34,16 @@ std::string dump_state_for_hook(const State& state);
 // JSON array of states for `list --format json` (one line).
 std::string dump_state_list(const std::vector<State>& states);
 
+// Parse a state object (either shape above, or another runtime's `state` output).
+Result<State> parse_state(std::string_view text);
+
+// The runtime-private <root>/<id>/state.json; errors are prefixed "state.json: ".
 Result<StoredState> parse_stored_state(std::string_view text);
 std::string dump_stored_state(const StoredState& state);
+
+// A JSON string literal for `text` (quotes included, control characters escaped), for callers
+// outside spec/ that assemble a small JSON document around already-serialised parts.
+std::string json_quote(std::string_view text);
 
 std::string dump_features(const Features& features);
 Result<Features> parse_features(std::string_view text);

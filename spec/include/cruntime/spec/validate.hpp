@@ -15,8 +15,15 @@ struct Problem {
   bool operator==(const Problem&) const = default;
 };
 
-// All problems found, in document order; empty when the config is valid.
+// All problems found, in document order; empty when the config is valid. Document order is the
+// section order of config.md then config-linux.md (the member order of the model structs).
 std::vector<Problem> validate(const Config& config);
+
+// Things the spec says to log as warnings and otherwise ignore, never to fail on: unknown
+// capability names (config.md "capabilities": MUST be logged as a warning, SHOULD NOT fail),
+// consoleSize without terminal (MUST be ignored), personality flags (none are supported), and the
+// obsolete kernel memory limits. The caller (create) logs each one with log::warn.
+std::vector<Problem> warnings(const Config& config);
 
 // "config.json: linux.namespaces[2].type: unknown namespace type \"foo\"" for the first problem
 // (and "(and N more problems)" when there are several); ok when there are none.

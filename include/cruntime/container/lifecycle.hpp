@@ -1,0 +1,59 @@
+// Internal pieces shared by the lifecycle operations (create/start/run/kill/delete).
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/container/container.hpp"
+#include "cruntime/container/operations.hpp"
+#include "cruntime/spec/config.hpp"
+
+namespace cruntime::container {
+
+// A config that passed every check `create` can make before touching the system.
+struct PreparedBundle {
+  std::string bundle;  // absolute, symlink-free
+  std::string rootfs;  // absolute, symlink-free directory
+  std::unique_ptr<const spec::Config> config;  // validated; heap so its address survives moves
+  std::string pid_file;                        // absolute or empty
+  int listen_fds = 0;                          // socket activation fds (LISTEN_FDS for us)
+};
+
+Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options);
+
+// The name of the config snapshot in the state dir: later edits of the bundle's config.json
+// must not affect the container (runtime-tools config_updates_without_affect).
+inline constexpr std::string_view kConfigSnapshotName = "config.json";
+
+struct CreatedContainer {
+  pid_t init_pid = 0;
+  bool init_is_child = true;  // run waits for it with waitpid
+};
+
+// The whole of `create`; `run` uses it too.
+Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
+                                          const CreateOptions& options);
+
+// State JSON for hooks (status given, pid omitted when 0).
+std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid);
+
+// Release the init of a created container and wait until it has exec'd; poststart hooks.
+Result<void> start_container(Container& container);
+
+// Kill what is left, remove the state dir, run poststop hooks (warnings only).
+Result<void> destroy_container(const GlobalOptions& global, Container& container);
+
+// Read the config snapshot taken at create.
+Result<spec::Config> load_snapshot(const Container& container);
+
+// Signal a live init (and with `all` every process of its pid namespace); false when it is gone.
+Result<bool> signal_init(const Container& container, int signo, bool all);
+
+// Wait (polling the pidfd) until the init has exited, at most `timeout_ms`.
+Result<bool> wait_for_exit(pid_t pid, uint64_t start_time, int timeout_ms);
+
+}  // namespace cruntime::container

@@ -1,0 +1,61 @@
+// Spawning the container init: the parent side (spawn_init) and the child side (run_init).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/base/unique_fd.hpp"
+#include "cruntime/process/namespaces.hpp"
+#include "cruntime/process/sync.hpp"
+#include "cruntime/rootfs/rootfs.hpp"
+#include "cruntime/spec/config.hpp"
+
+namespace cruntime::process {
+
+// Everything the init needs, prepared by the parent before clone (the child must not need to
+// reach anything on the host that the parent could not check first).
+struct InitContext {
+  const spec::Config* config = nullptr;  // validated
+  NamespacePlan plan;
+  rootfs::RootfsOptions rootfs;
+  std::string id;
+  std::string bundle;
+  int exec_fifo = -1;       // O_PATH fd of <state>/exec.fifo, reopened for writing by the init
+  int console_socket = -1;  // connected --console-socket, or -1
+  int state_dir_fd = -1;    // the locked state dir: the init closes it at once (flock is shared)
+  int preserve_fds = 0;     // fds 3 .. 3+preserve_fds-1 survive execve (LISTEN_FDS + --preserve-fds)
+  std::vector<std::string> extra_env;  // LISTEN_FDS=, LISTEN_PID=1
+  bool no_new_keyring = false;
+  pid_t runtime_pid = 0;    // the parent, for the PDEATHSIG race check
+};
+
+// The parent's answers to the init's requests.
+struct InitCallbacks {
+  // prestart + createRuntime hooks, with the init's host pid.
+  std::function<Result<void>(pid_t init_pid)> run_create_hooks;
+  // Send a seccomp notify fd to linux.seccomp.listenerPath.
+  std::function<Result<void>(pid_t init_pid, int notify_fd)> send_seccomp_fd;
+};
+
+struct InitHandle {
+  pid_t pid = 0;
+  uint64_t start_time = 0;
+};
+
+// Clone the init (one clone3 with the plan's namespaces), run the parent side of the protocol in
+// sync.hpp, and return once the init is blocked on the exec fifo. On failure the init (and any
+// intermediate child) is killed and reaped.
+Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks);
+
+// The child side; never returns: ends in execve or _exit.
+[[noreturn]] void run_init(InitContext& context, SyncSocket& sync) noexcept;
+
+// Parent side helper: write uid_map/gid_map of `pid` from linux.uidMappings/gidMappings.
+Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config);
+
+}  // namespace cruntime::process

@@ -1,0 +1,42 @@
+// NamespacePlan: which namespaces clone3 creates, which the child joins by path (and in what order),
+// which it unshares afterwards, and whether a second fork is needed. Pure: no syscalls.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/spec/config.hpp"
+
+namespace cruntime::process {
+
+int namespace_clone_flag(spec::NamespaceType type);
+
+struct NamespaceJoin {
+  spec::NamespaceType type;
+  int clone_flag;    // CLONE_NEW* for setns(fd, nstype), which makes the kernel check the type
+  std::string path;
+};
+
+struct NamespacePlan {
+  uint64_t clone_flags = 0;           // created by clone3 itself (the fast path)
+  std::vector<NamespaceJoin> joins;   // setns by the child, user namespace first, mount last
+  bool unshare_user = false;          // after the joins; the parent then writes the id maps
+  uint64_t unshare_flags = 0;         // created by the child after the joins (and the userns)
+  bool second_fork = false;           // pid/time ns set up by setns/unshare: init is a grandchild
+  uint64_t new_flags = 0;             // every namespace the container gets fresh (clone or unshare)
+  uint64_t joined_flags = 0;
+
+  bool creates(int clone_flag) const { return (new_flags & static_cast<uint64_t>(clone_flag)) != 0; }
+  bool joins_ns(int clone_flag) const { return (joined_flags & static_cast<uint64_t>(clone_flag)) != 0; }
+  // The namespace is private to the container (new or joined), not the runtime's own.
+  bool has(int clone_flag) const { return creates(clone_flag) || joins_ns(clone_flag); }
+};
+
+// Validated config in, plan out. Fast path (nothing joined, no time offsets): one clone3 with all
+// CLONE_NEW* flags. Otherwise the runc order: join by path first (userns first, so the other joins
+// and the new namespaces are owned by it), then unshare the userns and the rest.
+Result<NamespacePlan> plan_namespaces(const spec::Config& config);
+
+}  // namespace cruntime::process

@@ -1,0 +1,78 @@
+// The parent ⇄ container-init protocol over one SOCK_SEQPACKET socketpair (the whole contract).
+//
+//  child (run_init)                        parent (spawn_init)
+//                        <-- kParentReady      id maps written (userns created by clone3)
+//  kIdMapRequest         -->                   only when the userns is unshared after a setns
+//                        <-- kIdMapDone        maps written to the child
+//  kInitPid{pid}         -->                   only after a second fork (new/joined pid or time ns);
+//                                              the grandchild is the init from here on
+//  kSeccompFd + fd       -->                   only with a notify action: parent sends the fd to
+//                        <-- kSeccompDone      linux.seccomp.listenerPath
+//  kHooksRequest         -->                   run prestart + createRuntime
+//                        <-- kHooksDone
+//  kReady                -->                   write state.json, exit; init blocks on the exec fifo
+//  kError{wire}          -->                   any time; terminal
+//
+// Wire: one sendmsg per message = {u32 type, u32 length} + payload (≤ kMaxPayload) + optional fds.
+// SEQPACKET keeps message boundaries, so a short or oversized message is a protocol error.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/base/unique_fd.hpp"
+
+namespace cruntime::process {
+
+enum class MsgType : uint32_t {
+  kParentReady = 1,
+  kIdMapRequest,
+  kIdMapDone,
+  kInitPid,
+  kSeccompFd,
+  kSeccompDone,
+  kHooksRequest,
+  kHooksDone,
+  kReady,
+  kError,
+};
+
+std::string_view msg_type_name(MsgType type);
+
+struct Msg {
+  MsgType type = MsgType::kError;
+  std::string payload;
+  std::vector<UniqueFd> fds;
+};
+
+class SyncSocket {
+ public:
+  static constexpr uint32_t kMaxPayload = 64 * 1024;
+
+  // Two connected ends: {parent, child}. Both CLOEXEC.
+  static Result<std::pair<SyncSocket, SyncSocket>> make_pair();
+
+  SyncSocket() = default;
+  explicit SyncSocket(UniqueFd fd) : fd_(std::move(fd)) {}
+
+  Result<void> send(MsgType type, std::string_view payload = {}, std::span<const int> fds = {});
+  // EOF → Error "init exited before <what>"; kError → the peer's Error.
+  Result<Msg> recv();
+  // recv() and require `type`; anything else is a protocol error naming both types.
+  Result<Msg> expect(MsgType type);
+  // The child's last word: send kError carrying `error` (best effort).
+  void send_error(const Error& error) noexcept;
+
+  int fd() const noexcept { return fd_.get(); }
+  void close() noexcept { fd_.reset(); }
+
+ private:
+  UniqueFd fd_;
+};
+
+}  // namespace cruntime::process

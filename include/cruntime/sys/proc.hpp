@@ -1,0 +1,42 @@
+// /proc readers: a process' state and start time (pid-reuse detection) and our own thread count.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "cruntime/base/error.hpp"
+
+namespace cruntime::sys {
+
+// The fields of /proc/<pid>/stat that cruntime uses (proc(5)).
+struct ProcStat {
+  char state = '?';         // field 3: R, S, D, Z (zombie), X (dead), T, t, I, ...
+  pid_t ppid = 0;           // field 4
+  uint64_t start_time = 0;  // field 22: clock ticks after boot; with the pid it names one process
+
+  bool operator==(const ProcStat&) const = default;
+};
+
+// Parse the text of /proc/<pid>/stat. The comm field (2) may contain spaces and ')', so the
+// fields after it are counted from the LAST ')'. nullopt when the text is malformed.
+std::optional<ProcStat> parse_proc_stat(std::string_view text);
+
+// Read and parse /proc/<pid>/stat. A process that is gone fails with ENOENT (or ESRCH).
+Result<ProcStat> read_proc_stat(pid_t pid);
+
+// The start time of a live (or zombie) process; nullopt when it cannot be read.
+std::optional<uint64_t> process_start_time(pid_t pid);
+
+// True when `pid` exists, is neither a zombie nor dead, and started at `start_time`: a pid the
+// kernel has handed to another process since is not alive for us (security.md promise 8).
+bool is_alive(pid_t pid, uint64_t start_time);
+
+// Threads of the calling process (entries of /proc/self/task). cruntime must be single-threaded
+// when it clones the container init (architecture.md "Single-threaded until clone").
+Result<size_t> thread_count();
+
+}  // namespace cruntime::sys

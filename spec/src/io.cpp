@@ -1,0 +1,76 @@
+// The door between JSON text and the model: parse with limits and path-naming errors, dump in runc's shapes.
+// Every nlohmann exception stops here (style rule 12); nothing below throws to the caller.
+#include "cruntime/spec/io.hpp"
+
+#include "cruntime/base/fs.hpp"
+#include "json_detail.hpp"
+
+namespace cruntime::spec {
+namespace {
+
+// Text -> model; every error is one Error whose outermost frame is the document's name.
+template <class T>
+Result<T> parse_as(std::string_view text, std::string_view name) {
+  try {
+    Json doc = CR_TRY_CTX(parse_document(text), "{}", name);
+    T out{};
+    CR_TRY_CTX(read_json(Node(doc), out), "{}", name);
+    return out;
+  } catch (const Json::exception& e) {
+    // The readers check every type first, so this is a bug; still an error, not a crash.
+    return fail(Error::msg(json_error_text(e.what())).with_context(std::string(name)));
+  }
+}
+
+template <class T>
+OJson to_ojson(const T& value) {
+  OJson out;
+  to_json(out, value);
+  return out;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text) { return parse_as<Config>(text, "config.json"); }
+
+Result<Config> load_config(const std::string& path) {
+  std::string text = CR_TRY(fs::read_file(path, kMaxConfigBytes));
+  return parse_as<Config>(text, path);
+}
+
+std::string dump_config(const Config& config, int indent) {
+  return dump_json(to_ojson(config), indent < 0 ? -1 : indent);
+}
+
+std::string dump_config_tabs(const Config& config) { return dump_json(to_ojson(config), 1, '\t'); }
+
+std::string dump_state(const State& state, int indent) {
+  return dump_json(state_to_json(state, StateShape::kCommand), indent < 0 ? -1 : indent);
+}
+
+std::string dump_state_for_hook(const State& state) {
+  return dump_json(state_to_json(state, StateShape::kHook), -1);
+}
+
+std::string dump_state_list(const std::vector<State>& states) {
+  OJson list = OJson::array();
+  for (const State& state : states) list.push_back(state_to_json(state, StateShape::kCommand));
+  return dump_json(list, -1);
+}
+
+Result<State> parse_state(std::string_view text) { return parse_as<State>(text, "state"); }
+
+Result<StoredState> parse_stored_state(std::string_view text) {
+  return parse_as<StoredState>(text, "state.json");
+}
+
+std::string dump_stored_state(const StoredState& state) { return dump_json(to_ojson(state), -1); }
+
+// runc prints features with json.MarshalIndent(..., "", "    ").
+std::string dump_features(const Features& features) { return dump_json(to_ojson(features), 4); }
+
+Result<Features> parse_features(std::string_view text) {
+  return parse_as<Features>(text, "features");
+}
+
+}  // namespace cruntime::spec

@@ -1,0 +1,220 @@
+// Private to spec/src: JSON paths, scalar readers with range checks, bounded parsing and safe dumping.
+#include "json_detail.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "cruntime/spec/io.hpp"
+
+namespace cruntime::spec {
+namespace {
+
+bool is_identifier(std::string_view key) {
+  if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return false;
+  for (char c : key) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void append_key(std::string& out, std::string_view key) {
+  if (is_identifier(key)) {
+    if (!out.empty()) out += '.';
+    out += key;
+    return;
+  }
+  out += '[';
+  out += Json(std::string(key)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += ']';
+}
+
+// A number as JSON would print it, for messages ("1.5", "-3").
+std::string number_text(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// A whole-valued float beyond the 64-bit range is an integer nlohmann could not store as one.
+bool is_huge_integer(double v) { return std::isfinite(v) && std::trunc(v) == v && std::fabs(v) >= 9.2e18; }
+
+Unexpected<Error> range_error(const Node& node, std::string_view value, std::string_view range) {
+  return fail(node.error(fmt::format("{} is out of range ({})", value, range)));
+}
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Depth check before the DOM is built, so `[[[[...` of any length costs one linear scan.
+Result<void> check_depth(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  size_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return fail_msg("invalid JSON at line {}, column {}: nesting deeper than {} levels", line,
+                        i - line_start + 1, kMaxJsonDepth);
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+// nlohmann's "[json.exception.parse_error.101] parse error at line 3, column 5: <reason>" becomes
+// "invalid JSON at line 3, column 5: <reason>", cut short (the "last read" part can be megabytes).
+std::string json_error_text(std::string_view what) {
+  constexpr size_t kMaxReason = 200;
+  std::string_view rest = what;
+  if (size_t at = what.find("at line "); at != std::string_view::npos) {
+    rest = what.substr(at);
+  } else if (size_t bracket = what.find("] "); bracket != std::string_view::npos) {
+    rest = what.substr(bracket + 2);
+  }
+  std::string out = "invalid JSON ";
+  if (rest.substr(0, 3) != "at ") out = "invalid JSON: ";
+  // The "last read" snippet is raw input: keep the message printable ASCII (it may end up in
+  // a JSON log line, and a cut may split a UTF-8 sequence).
+  for (char c : rest.substr(0, kMaxReason)) {
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  if (rest.size() > kMaxReason) out += "...";
+  return out;
+}
+
+void Node::append_path(std::string& out) const {
+  if (parent_ == nullptr) return;
+  parent_->append_path(out);
+  if (is_index_) {
+    out += fmt::format("[{}]", index_);
+  } else {
+    append_key(out, key_);
+  }
+}
+
+std::string Node::path() const {
+  std::string out;
+  append_path(out);
+  return out.empty() ? std::string("top level") : out;
+}
+
+std::string Node::member_path(std::string_view key) const {
+  std::string out;
+  append_path(out);
+  append_key(out, key);
+  return out;
+}
+
+Unexpected<Error> type_error(const Node& node, std::string_view expected) {
+  return fail(node.error(fmt::format("expected {}, got {}", expected, node.json().type_name())));
+}
+
+Result<void> read_json(const Node& node, bool& out) {
+  if (!node.json().is_boolean()) return type_error(node, "boolean");
+  out = node.json().get<bool>();
+  return {};
+}
+
+Result<void> read_json(const Node& node, std::string& out) {
+  if (!node.json().is_string()) return type_error(node, "string");
+  out = node.json().get_ref<const std::string&>();
+  return {};
+}
+
+Result<int64_t> read_signed(const Node& node, int64_t min, int64_t max) {
+  const Json& v = node.json();
+  std::string range = fmt::format("{} to {}", min, max);
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (std::cmp_less(u, min) || std::cmp_greater(u, max)) return range_error(node, number_text(v), range);
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_integer()) {
+    int64_t i = v.get<int64_t>();
+    if (i < min || i > max) return range_error(node, number_text(v), range);
+    return i;
+  }
+  if (v.is_number_float() && is_huge_integer(v.get<double>())) {
+    return range_error(node, number_text(v), range);
+  }
+  if (v.is_number_float()) return fail(node.error("expected integer, got " + number_text(v)));
+  return type_error(node, "integer");
+}
+
+Result<uint64_t> read_unsigned(const Node& node, uint64_t max) {
+  const Json& v = node.json();
+  std::string range = fmt::format("0 to {}", max);
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (u > max) return range_error(node, number_text(v), range);
+    return u;
+  }
+  if (v.is_number_integer()) return range_error(node, number_text(v), range);  // negative
+  if (v.is_number_float() && is_huge_integer(v.get<double>())) {
+    return range_error(node, number_text(v), range);
+  }
+  if (v.is_number_float()) return fail(node.error("expected integer, got " + number_text(v)));
+  return type_error(node, "integer");
+}
+
+const Json* Fields::find(std::string_view key) const {
+  auto it = node_->json().find(key);
+  return it == node_->json().end() ? nullptr : &*it;
+}
+
+Result<void> Fields::int_in_range(std::string_view key, bool required, int& out, int min,
+                                  int max) const {
+  const Json* value = find(key);
+  if (value == nullptr || (!required && value->is_null())) {
+    if (required) return fail(Error::msg(node_->member_path(key) + ": missing required field"));
+    return {};
+  }
+  out = static_cast<int>(CR_TRY(read_signed(Node(*value, *node_, key), min, max)));
+  return {};
+}
+
+Result<Fields> fields(const Node& node) {
+  if (!node.json().is_object()) return type_error(node, "object");
+  return Fields(node);
+}
+
+Result<Json> parse_document(std::string_view text) {
+  if (text.size() > kMaxConfigBytes) {
+    return fail_msg("document is {} bytes, more than the limit of {}", text.size(), kMaxConfigBytes);
+  }
+  size_t first = 0;
+  while (first < text.size() && is_json_space(text[first])) ++first;
+  if (first == text.size()) return fail_msg("empty document");
+  CR_TRY(check_depth(text));
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    return fail(Error::msg(json_error_text(e.what())));
+  } catch (const Json::exception& e) {
+    return fail(Error::msg(json_error_text(e.what())));
+  }
+}
+
+std::string dump_json(const OJson& json, int indent, char indent_char) {
+  return json.dump(indent, indent_char, false, OJson::error_handler_t::replace);
+}
+
+}  // namespace cruntime::spec

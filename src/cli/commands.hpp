@@ -1,0 +1,66 @@
+// Private header of the CLI: the command table, help texts and the per-command entry points.
+#pragma once
+
+#include <sys/types.h>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "args.hpp"
+#include "cruntime/base/error.hpp"
+#include "cruntime/container/operations.hpp"
+#include "cruntime/spec/state.hpp"
+
+namespace cruntime::cli {
+
+// What a command's entry point gets: its name, the validated globals and its own arguments.
+struct Invocation {
+  std::string_view command;
+  const container::GlobalOptions& global;
+  const ParsedArgs& args;
+};
+
+// Returns the process exit status on success; errors are printed by main.cpp only.
+using CommandFn = Result<int> (*)(const Invocation&);
+
+struct Command {
+  std::string_view name;
+  std::string_view args_usage;  // "<container-id>"
+  std::string_view summary;     // one line in `cruntime --help`
+  std::span<const OptionSpec> options;
+  Arity arity;
+  StopAt stop = StopAt::kNever;
+  CommandFn run = nullptr;
+  // checkpoint/restore stay out of `cruntime --help` while they are not implemented (§7.15).
+  bool listed = true;
+};
+
+// Every runc subcommand, with all of its flags (cli-contract §7).
+std::span<const Command> command_table();
+const Command* find_command(std::string_view name);
+
+// help.cpp: texts printed to stdout.
+std::string app_help();
+std::string command_help(const Command& command);
+std::string command_short_usage(const Command& command);
+std::string version_text();
+
+// One entry point per file (cmd_<name>.cpp).
+Result<int> run_spec(const Invocation& invocation);
+Result<int> run_features(const Invocation& invocation);
+Result<int> run_state(const Invocation& invocation);
+Result<int> run_list(const Invocation& invocation);
+// Commands whose flags are known but whose behaviour has not landed yet.
+Result<int> run_not_implemented(const Invocation& invocation);
+
+// Pure or self-contained pieces of the commands, exposed for tests.
+// `spec`: writes <bundle>/config.json (tab-indented), refusing to replace an existing one.
+Result<void> write_starter_config(const std::string& bundle, bool rootless, uid_t uid, gid_t gid);
+// `list`: the table runc prints (Go tabwriter: min width 12, padding 3, left aligned).
+std::string format_list_table(const std::vector<spec::State>& states);
+// Write all of `text` to stdout.
+Result<void> print_stdout(std::string_view text);
+
+}  // namespace cruntime::cli

@@ -1,0 +1,60 @@
+// Container loading and live status derivation (cli-contract §5): the disk never says "running".
+#include "cruntime/container/container.hpp"
+
+#include <cerrno>
+#include <utility>
+
+#include "cruntime/spec/version.hpp"
+#include "cruntime/sys/proc.hpp"
+
+namespace cruntime::container {
+
+Result<spec::Status> derive_status(const spec::StoredState& stored, const ContainerDir& dir) {
+  // cli-contract §5 step 1, "cgroup frozen → paused", belongs first. It needs the cgroup manager
+  // and lands with it (TODO(cgroup): ask the manager whether stored.cgroup_path is frozen here).
+  // Until then a frozen container reports created/running, which is what its init really is.
+
+  // Step 2: the start time check tells our init from an unrelated process that got its pid.
+  if (!sys::is_alive(stored.init_pid, stored.init_start_time)) return spec::Status::kStopped;
+
+  // Step 3: `start` unlinks the fifo once the init was released to exec the payload.
+  bool waiting = CR_TRY_CTX(dir.has_entry(kExecFifoName), "container \"{}\"", dir.id());
+  return waiting ? spec::Status::kCreated : spec::Status::kRunning;
+}
+
+Result<Container> Container::load(const GlobalOptions& global, std::string_view id, LockMode lock) {
+  CR_TRY(validate_id(id));
+  auto root = StateRoot::open(global.root);
+  if (!root && root.error().code() == ENOENT) {
+    return fail_msg("container \"{}\" does not exist", id);
+  }
+  if (!root) return fail(std::move(root).error());
+  return load(*root, id, lock);
+}
+
+Result<Container> Container::load(const StateRoot& root, std::string_view id, LockMode lock) {
+  ContainerDir dir = CR_TRY(root.open_container(id));
+  if (lock == LockMode::kExclusive) CR_TRY(dir.lock());
+  spec::StoredState stored = CR_TRY(dir.read_state());
+  return Container(std::move(dir), std::move(stored));
+}
+
+Result<spec::State> Container::oci_state() const {
+  spec::Status live = CR_TRY(status());
+  return oci_state(live);
+}
+
+spec::State Container::oci_state(spec::Status status) const {
+  spec::State state;
+  state.oci_version = std::string(spec::kOciVersion);
+  state.id = stored_.id;
+  state.status = status;
+  state.pid = status == spec::Status::kStopped ? 0 : stored_.init_pid;
+  state.bundle = stored_.bundle;
+  state.rootfs = stored_.rootfs;
+  state.created = stored_.created;
+  state.annotations = stored_.annotations;
+  return state;
+}
+
+}  // namespace cruntime::container

@@ -1,0 +1,145 @@
+// `create`: reserve the id, snapshot the config, clone the init, run the create-time hooks,
+// record the state. Any failure undoes everything (security.md promise 6).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "cruntime/base/clock.hpp"
+#include "cruntime/base/fs.hpp"
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/scope_guard.hpp"
+#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/process/hooks.hpp"
+#include "cruntime/process/init.hpp"
+#include "cruntime/security/security.hpp"
+#include "cruntime/spec/io.hpp"
+#include "cruntime/spec/version.hpp"
+#include "cruntime/sys/fd_passing.hpp"
+
+namespace cruntime::container {
+namespace {
+
+// The fifo the init blocks on until `start`. The init cannot see host paths after pivot_root,
+// so it gets an O_PATH fd now and reopens it through /proc/self/fd.
+Result<UniqueFd> make_exec_fifo(const ContainerDir& dir) {
+  std::string name(kExecFifoName);
+  if (::mkfifoat(dir.fd(), name.c_str(), 0622) != 0) {
+    return fail(Error::sys(errno, "create the exec fifo"));
+  }
+  return fs::open_at(dir.fd(), name, O_PATH);
+}
+
+spec::StoredState initial_state(std::string_view id, const PreparedBundle& prepared,
+                                const process::NamespacePlan& plan) {
+  spec::StoredState stored;
+  stored.oci_version = std::string(spec::kOciVersion);
+  stored.id = std::string(id);
+  stored.bundle = prepared.bundle;
+  stored.rootfs = prepared.rootfs;
+  stored.created = rfc3339_now();
+  if (prepared.config->annotations) stored.annotations = *prepared.config->annotations;
+  stored.own_pid_namespace = plan.has(CLONE_NEWPID);
+  stored.config_path = std::string(kConfigSnapshotName);
+  return stored;
+}
+
+process::InitCallbacks make_callbacks(const spec::Config& config, const spec::StoredState& stored) {
+  process::InitCallbacks callbacks;
+  callbacks.run_create_hooks = [&config, &stored](pid_t pid) -> Result<void> {
+    if (!config.hooks) return {};
+    // runtime-tools and crun show "created" here; runc "creating" (cli-contract §13.5).
+    std::string state = hook_state(stored, spec::Status::kCreated, pid);
+    if (config.hooks->prestart) CR_TRY(process::run_hooks(*config.hooks->prestart, "prestart", state, stored.bundle));
+    if (config.hooks->create_runtime) {
+      CR_TRY(process::run_hooks(*config.hooks->create_runtime, "createRuntime", state, stored.bundle));
+    }
+    return {};
+  };
+  callbacks.send_seccomp_fd = [&config, &stored](pid_t pid, int fd) -> Result<void> {
+    std::string state = hook_state(stored, spec::Status::kCreating, pid);
+    return security::send_seccomp_listener(*config.linux_config->seccomp, state, pid, fd);
+  };
+  return callbacks;
+}
+
+Result<void> write_pid_file(const std::string& path, pid_t pid) {
+  if (path.empty()) return {};
+  CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
+  return {};
+}
+
+// Failed create after hooks may have run: poststop still runs (runtime.md lifecycle step 12-13).
+void run_poststop_after_failure(const spec::Config& config, const spec::StoredState& stored) {
+  if (!config.hooks || !config.hooks->poststop) return;
+  process::run_hooks_warn_only(*config.hooks->poststop, "poststop",
+                               hook_state(stored, spec::Status::kStopped, 0), stored.bundle);
+}
+
+}  // namespace
+
+Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
+                                          const CreateOptions& options) {
+  // 1. Everything that can be checked without side effects.
+  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options));
+  const spec::Config& config = *prepared.config;
+  process::NamespacePlan plan = CR_TRY_CTX(process::plan_namespaces(config), "config.json");
+  UniqueFd console;
+  if (!options.console_socket.empty()) {
+    console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");
+  }
+
+  // 2. Reserve the id; from here on every step is undone on failure.
+  StateRoot root = CR_TRY(StateRoot::open_or_create(global.root));
+  ContainerDir dir = CR_TRY(root.create_container(id));
+  Rollback rollback;
+  rollback.add([&root, id] {
+    if (auto removed = root.remove_container(id); !removed) {
+      log::warn("cleanup: {}", removed.error().to_string());
+    }
+  });
+  CR_TRY_CTX(fs::write_file_atomic_at(dir.fd(), std::string(kConfigSnapshotName),
+                                      spec::dump_config(config, -1), 0600),
+             "save the config snapshot");
+  UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
+  spec::StoredState stored = initial_state(id, prepared, plan);
+
+  // 3. Clone the init and walk it through setup (process/sync.hpp).
+  process::InitContext context;
+  context.config = &config;
+  context.plan = plan;
+  context.rootfs = {prepared.rootfs, prepared.bundle, plan.has(CLONE_NEWPID), options.no_pivot};
+  context.id = std::string(id);
+  context.bundle = prepared.bundle;
+  context.exec_fifo = fifo.get();
+  context.console_socket = console.get();
+  context.state_dir_fd = dir.fd();
+  context.preserve_fds = prepared.listen_fds + options.preserve_fds;
+  if (prepared.listen_fds > 0) {
+    context.extra_env = {fmt::format("LISTEN_FDS={}", prepared.listen_fds), "LISTEN_PID=1"};
+  }
+  context.no_new_keyring = options.no_new_keyring;
+  auto handle = process::spawn_init(context, make_callbacks(config, stored));
+  if (!handle) {
+    run_poststop_after_failure(config, stored);
+    return fail(std::move(handle).error());
+  }
+  rollback.add([pid = handle->pid] { ::kill(pid, SIGKILL); });
+
+  // 4. Record it. The pid file comes last: containerd reads it as soon as we exit.
+  stored.init_pid = handle->pid;
+  stored.init_start_time = handle->start_time;
+  CR_TRY(dir.write_state(stored));
+  CR_TRY(write_pid_file(prepared.pid_file, handle->pid));
+  rollback.dismiss();
+  return CreatedContainer{handle->pid, true};
+}
+
+Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options) {
+  CR_TRY(create_container(global, id, options));
+  return {};
+}
+
+}  // namespace cruntime::container

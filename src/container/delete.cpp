@@ -1,0 +1,80 @@
+// `delete`: tear a container down (killing it first when runc would), then poststop hooks.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "cruntime/base/fs.hpp"
+#include "cruntime/base/log.hpp"
+#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/process/hooks.hpp"
+#include "cruntime/spec/io.hpp"
+#include "cruntime/sys/proc.hpp"
+#include "cruntime/sys/syscalls.hpp"
+
+namespace cruntime::container {
+
+Result<spec::Config> load_snapshot(const Container& container) {
+  auto fd = fs::open_at(container.dir().fd(), std::string(kConfigSnapshotName), O_RDONLY | O_NOFOLLOW);
+  if (!fd) return fail(std::move(fd).error().with_context("container config snapshot"));
+  std::string text = CR_TRY_CTX(fs::read_fd(fd->get(), spec::kMaxConfigBytes), "container config snapshot");
+  return spec::parse_config(text);
+}
+
+Result<bool> wait_for_exit(pid_t pid, uint64_t start_time, int timeout_ms) {
+  auto pidfd = sys::pidfd_open(pid);
+  if (!pidfd || !sys::is_alive(pid, start_time)) return true;
+  pollfd p{pidfd->get(), POLLIN, 0};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return fail(Error::sys(errno, "poll pidfd"));
+  }
+}
+
+Result<void> destroy_container(const GlobalOptions& global, Container& container) {
+  const spec::StoredState& stored = container.stored();
+  auto config = load_snapshot(container);
+  if (stored.init_pid > 0 && sys::is_alive(stored.init_pid, stored.init_start_time)) {
+    CR_TRY(signal_init(container, SIGKILL, true));
+    if (!CR_TRY(wait_for_exit(stored.init_pid, stored.init_start_time, 10000))) {
+      return fail_msg("container init {} did not die within 10 s of SIGKILL", stored.init_pid);
+    }
+  }
+  StateRoot root = CR_TRY(StateRoot::open(global.root));
+  CR_TRY(root.remove_container(stored.id));
+  // spec: poststop failures are warnings; the remaining hooks still run (cli-contract §13.2).
+  if (config && config->hooks && config->hooks->poststop) {
+    process::run_hooks_warn_only(*config->hooks->poststop, "poststop",
+                                 hook_state(stored, spec::Status::kStopped, 0), stored.bundle);
+  } else if (!config) {
+    log::warn("delete {}: poststop hooks skipped: {}", stored.id, config.error().to_string());
+  }
+  return {};
+}
+
+Result<void> remove(const GlobalOptions& global, std::string_view id, bool force) {
+  CR_TRY(validate_id(id));
+  auto container = Container::load(global, id, LockMode::kExclusive);
+  if (!container) {
+    if (!force) return fail(std::move(container).error());
+    // --force: a missing container is success; a dir without a readable state.json goes away.
+    auto root = StateRoot::open(global.root);
+    if (root) CR_TRY(root->remove_container(id));
+    return {};
+  }
+  spec::Status status = CR_TRY(container->status());
+  bool killable = status == spec::Status::kCreated;  // runc deletes never-started containers
+  if (status != spec::Status::kStopped && !killable && !force) {
+    return fail_msg("cannot delete container {} that is not stopped: {}", id, spec::status_name(status));
+  }
+  return destroy_container(global, *container);
+}
+
+}  // namespace cruntime::container

@@ -1,0 +1,96 @@
+// Everything `create` checks before it touches the system: bundle, config.json, rootfs, stdio options.
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "cruntime/base/strings.hpp"
+#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/spec/io.hpp"
+#include "cruntime/spec/validate.hpp"
+
+namespace cruntime::container {
+namespace {
+
+Result<std::string> real_path(const std::string& path, std::string_view what) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr) {
+    return fail(Error::sys(errno, fmt::format("{} {}", what, path)));
+  }
+  return std::string(buf);
+}
+
+Result<std::string> absolute_from_cwd(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf) == nullptr) return fail(Error::sys(errno, "getcwd"));
+  return std::string(buf) + "/" + path;
+}
+
+Result<std::string> resolve_rootfs(const spec::Config& config, const std::string& bundle) {
+  if (!config.root || config.root->path.empty()) return fail_msg("config.json: root.path: not set");
+  std::string path = config.root->path[0] == '/' ? config.root->path : bundle + "/" + config.root->path;
+  std::string resolved = CR_TRY_CTX(real_path(path, "root.path:"), "config.json");
+  struct stat st{};
+  if (::stat(resolved.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return fail_msg("config.json: root.path: {} is not a directory", resolved);
+  }
+  if (resolved == "/") return fail_msg("config.json: root.path: the host's / cannot be a container root");
+  return resolved;
+}
+
+Result<void> check_terminal(const spec::Config& config, const CreateOptions& options) {
+  bool terminal = config.process && config.process->terminal.value_or(false);
+  if (terminal && options.console_socket.empty()) {
+    return fail_msg("cannot allocate tty if cruntime will detach without setting console socket "
+                    "(process.terminal is true: pass --console-socket)");
+  }
+  if (!terminal && !options.console_socket.empty()) {
+    return fail_msg("cannot use console socket if cruntime will not detach or allocate tty "
+                    "(process.terminal is false)");
+  }
+  return {};
+}
+
+// systemd socket activation: fds 3.. belong to us when LISTEN_PID is our pid (cli-contract §8.5).
+int listen_fds_for_us() {
+  const char* pid = ::getenv("LISTEN_PID");
+  const char* fds = ::getenv("LISTEN_FDS");
+  if (pid == nullptr || fds == nullptr) return 0;
+  auto p = strings::parse_int<pid_t>(pid);
+  auto n = strings::parse_int<int>(fds);
+  if (!p || *p != ::getpid() || !n || *n <= 0) return 0;
+  return *n;
+}
+
+Result<void> check_preserved_fds(int count) {
+  for (int fd = 3; fd < 3 + count; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0) {
+      return fail(Error::sys(errno, fmt::format("unable to stat preserved-fd {} (of --preserve-fds)", fd)));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options) {
+  CR_TRY(validate_id(id));
+  PreparedBundle out;
+  out.bundle = CR_TRY(real_path(options.bundle.empty() ? "." : options.bundle, "bundle"));
+  spec::Config config = CR_TRY(spec::load_config(out.bundle + "/config.json"));
+  CR_TRY(spec::check(config));
+  out.rootfs = CR_TRY(resolve_rootfs(config, out.bundle));
+  CR_TRY(check_terminal(config, options));
+  if (options.preserve_fds < 0) return fail_msg("--preserve-fds: must not be negative");
+  out.listen_fds = listen_fds_for_us();
+  CR_TRY(check_preserved_fds(out.listen_fds + options.preserve_fds));
+  out.pid_file = CR_TRY(absolute_from_cwd(options.pid_file));
+  out.config = std::make_unique<const spec::Config>(std::move(config));
+  return out;
+}
+
+}  // namespace cruntime::container

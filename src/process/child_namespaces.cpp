@@ -1,0 +1,94 @@
+// The init's namespace steps after clone: setns by path, unshare, time offsets, the second fork.
+#include "cruntime/process/child_namespaces.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <vector>
+
+#include "cruntime/base/fs.hpp"
+#include "cruntime/sys/syscalls.hpp"
+
+namespace cruntime::process {
+namespace {
+
+Result<void> write_time_offsets(const std::map<std::string, spec::TimeOffset>& offsets) {
+  std::string text;
+  for (const auto& [clock, offset] : offsets) {
+    text += fmt::format("{} {} {}\n", clock, offset.secs, offset.nanosecs);
+  }
+  UniqueFd fd = CR_TRY(fs::open("/proc/self/timens_offsets", O_WRONLY));
+  CR_TRY_CTX(fs::write_all(fd.get(), text), "linux.timeOffsets: write /proc/self/timens_offsets");
+  return {};
+}
+
+// The new user namespace has no mappings until the parent writes them; until then we are
+// nobody inside it. Become its root so the following steps act as container root.
+Result<void> become_userns_root() {
+  if (::setresgid(0, 0, 0) != 0) return fail(Error::sys(errno, "setresgid 0 in the user namespace"));
+  if (::setresuid(0, 0, 0) != 0) return fail(Error::sys(errno, "setresuid 0 in the user namespace"));
+  return {};
+}
+
+}  // namespace
+
+Result<void> join_and_unshare(const InitContext& context, SyncSocket& sync) {
+  const NamespacePlan& plan = context.plan;
+  // Open every namespace file first: after joining a mount namespace the paths may be gone.
+  std::vector<UniqueFd> fds;
+  for (const auto& join : plan.joins) {
+    UniqueFd fd = CR_TRY_CTX(fs::open(join.path, O_RDONLY), "linux.namespaces: {}", join.path);
+    fds.push_back(std::move(fd));
+  }
+  for (size_t i = 0; i < plan.joins.size(); ++i) {
+    // setns with an explicit nstype makes the kernel refuse a file of another namespace type.
+    if (::setns(fds[i].get(), plan.joins[i].clone_flag) != 0) {
+      return fail(Error::sys(errno, fmt::format("linux.namespaces: join {} namespace {}",
+                                                spec::namespace_type_name(plan.joins[i].type),
+                                                plan.joins[i].path)));
+    }
+  }
+  if (plan.joins_ns(CLONE_NEWUSER)) CR_TRY(become_userns_root());
+  if (plan.unshare_user) {
+    if (::unshare(CLONE_NEWUSER) != 0) return fail(Error::sys(errno, "unshare user namespace"));
+    CR_TRY(sync.send(MsgType::kIdMapRequest));
+    CR_TRY(sync.expect(MsgType::kIdMapDone));
+    CR_TRY(become_userns_root());
+  }
+  if (plan.unshare_flags != 0 && ::unshare(static_cast<int>(plan.unshare_flags)) != 0) {
+    return fail(Error::sys(errno, "unshare namespaces"));
+  }
+  const auto& offsets = context.config->linux_config->time_offsets;
+  if (plan.unshare_flags & CLONE_NEWTIME && offsets && !offsets->empty()) {
+    CR_TRY(write_time_offsets(*offsets));
+  }
+  return {};
+}
+
+Result<void> second_fork_if_needed(const InitContext& context, SyncSocket& sync) {
+  if (!context.plan.second_fork) return {};
+  // CLONE_PARENT: the grandchild becomes the runtime's child, so once we exit no runtime process
+  // stands between the caller and the container init.
+  sys::CloneResult child = CR_TRY_CTX(sys::clone3(CLONE_PARENT), "fork the container init");
+  if (child.pid == 0) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
+    return {};
+  }
+  // The intermediate: report the init's pid (we share the runtime's pid namespace) and go.
+  if (auto sent = sync.send(MsgType::kInitPid, std::to_string(child.pid)); !sent) {
+    ::kill(child.pid, SIGKILL);
+    _exit(1);
+  }
+  _exit(0);
+}
+
+Result<void> become_userns_root_if_new(const InitContext& context) {
+  if ((context.plan.clone_flags & CLONE_NEWUSER) == 0) return {};
+  return become_userns_root();
+}
+
+}  // namespace cruntime::process

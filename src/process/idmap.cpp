@@ -1,0 +1,40 @@
+// Writing a new user namespace's uid_map and gid_map from the parent (runtime) side.
+#include <fcntl.h>
+
+#include <string>
+
+#include "cruntime/base/fs.hpp"
+#include "cruntime/process/init.hpp"
+
+namespace cruntime::process {
+namespace {
+
+std::string format_map(const std::vector<spec::IdMapping>& mappings) {
+  std::string out;
+  for (const auto& m : mappings) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
+  return out;
+}
+
+// The kernel wants the whole map in a single write(2).
+Result<void> write_map(pid_t pid, std::string_view file, const std::string& content) {
+  std::string path = fmt::format("/proc/{}/{}", pid, file);
+  UniqueFd fd = CR_TRY(fs::open(path, O_WRONLY));
+  CR_TRY_CTX(fs::write_all(fd.get(), content), "write {}", path);
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config) {
+  if (linux_config.uid_mappings && !linux_config.uid_mappings->empty()) {
+    CR_TRY_CTX(write_map(pid, "uid_map", format_map(*linux_config.uid_mappings)),
+               "linux.uidMappings");
+  }
+  if (linux_config.gid_mappings && !linux_config.gid_mappings->empty()) {
+    CR_TRY_CTX(write_map(pid, "gid_map", format_map(*linux_config.gid_mappings)),
+               "linux.gidMappings");
+  }
+  return {};
+}
+
+}  // namespace cruntime::process

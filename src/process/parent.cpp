@@ -1,0 +1,120 @@
+// spawn_init: clone the container init and answer its requests until it is ready (parent side).
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/strings.hpp"
+#include "cruntime/process/init.hpp"
+#include "cruntime/sys/proc.hpp"
+#include "cruntime/sys/syscalls.hpp"
+
+namespace cruntime::process {
+namespace {
+
+// After fork in a multithreaded process only async-signal-safe calls are allowed; the child
+// allocates, formats and parses, so we must be the only thread.
+Result<void> assert_single_threaded() {
+  auto threads = sys::thread_count();
+  if (!threads) return fail(std::move(threads).error().with_context("count threads"));
+  if (*threads != 1) return fail_msg("internal error: {} threads before clone", *threads);
+  return {};
+}
+
+Result<void> write_maps_for(pid_t pid, const InitContext& context) {
+  const auto& linux_config = context.config->linux_config;
+  if (!linux_config) return {};
+  return write_id_maps(pid, *linux_config);
+}
+
+// A pid is only talked about once it is ours: after kInitPid the intermediate is reaped and
+// the guard follows the grandchild (a child of ours thanks to CLONE_PARENT).
+Result<void> adopt_init(sys::ChildGuard& guard, const Msg& msg) {
+  auto pid = strings::parse_int<pid_t>(msg.payload);
+  if (!pid || *pid <= 0) return fail_msg("sync: bad init pid \"{}\"", msg.payload);
+  pid_t intermediate = guard.release();
+  guard.reset(*pid);
+  auto status = sys::wait_pid(intermediate);
+  if (!status) return fail(std::move(status).error().with_context("reap the intermediate child"));
+  if (sys::exit_code_of(*status) != 0) return fail_msg("the intermediate child failed");
+  return {};
+}
+
+Result<void> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context,
+                   const InitCallbacks& callbacks) {
+  for (;;) {
+    Msg msg = CR_TRY(sync.recv());
+    switch (msg.type) {
+      case MsgType::kIdMapRequest:
+        CR_TRY(write_maps_for(guard.get(), context));
+        CR_TRY(sync.send(MsgType::kIdMapDone));
+        break;
+      case MsgType::kInitPid:
+        CR_TRY(adopt_init(guard, msg));
+        break;
+      case MsgType::kSeccompFd:
+        if (msg.fds.size() != 1) return fail_msg("sync: seccomp message without its fd");
+        CR_TRY(callbacks.send_seccomp_fd(guard.get(), msg.fds[0].get()));
+        CR_TRY(sync.send(MsgType::kSeccompDone));
+        break;
+      case MsgType::kHooksRequest:
+        CR_TRY(callbacks.run_create_hooks(guard.get()));
+        CR_TRY(sync.send(MsgType::kHooksDone));
+        break;
+      case MsgType::kReady:
+        return {};
+      default:
+        return fail_msg("sync: unexpected {} from the init", msg_type_name(msg.type));
+    }
+  }
+}
+
+// The init died without a word: say how.
+Error describe_death(Error error, sys::ChildGuard& guard) {
+  pid_t pid = guard.release();
+  ::kill(pid, SIGKILL);
+  auto status = sys::wait_pid(pid);
+  if (status && error.frames().size() == 1 && error.code() == 0 &&
+      error.frames()[0] == "the other side exited") {
+    return Error::msg(fmt::format("container init exited with status {} during setup",
+                                  sys::exit_code_of(*status)));
+  }
+  return error;
+}
+
+}  // namespace
+
+Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks) {
+  auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
+  CR_TRY(assert_single_threaded());
+  std::fflush(nullptr);  // the child must not flush the parent's buffered output again
+  context.runtime_pid = ::getpid();
+
+  sys::CloneResult clone = CR_TRY_CTX(sys::clone3(context.plan.clone_flags), "create the container init");
+  if (clone.pid == 0) {
+    parent_end.close();
+    run_init(context, child_end);  // [[noreturn]]
+  }
+  sys::ChildGuard guard(clone.pid);
+  child_end.close();
+
+  auto served = [&]() -> Result<void> {
+    if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
+    CR_TRY(parent_end.send(MsgType::kParentReady));
+    return serve(parent_end, guard, context, callbacks);
+  }();
+  if (!served) return fail(describe_death(std::move(served).error(), guard));
+
+  InitHandle handle;
+  handle.pid = guard.get();
+  auto start_time = sys::process_start_time(handle.pid);
+  if (!start_time) return fail_msg("container init {} vanished after setup", handle.pid);
+  handle.start_time = *start_time;
+  guard.release();
+  return handle;
+}
+
+}  // namespace cruntime::process

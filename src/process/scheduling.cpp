@@ -1,0 +1,195 @@
+// Scheduling fields: process.scheduler (sched_setattr), process.ioPriority (ioprio_set),
+// linux.personality (personality) and process.execCPUAffinity (sched_setaffinity).
+#include <sched.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <utility>
+
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/strings.hpp"
+#include "cruntime/process/process_setup.hpp"
+
+namespace cruntime::process {
+namespace {
+
+// include/uapi/linux/sched/types.h, SCHED_ATTR_SIZE_VER1. glibc 2.36 has no sched_setattr
+// wrapper, and <linux/sched/types.h> clashes with <sched.h>, so the layout is spelled out here.
+struct SchedAttr {
+  uint32_t size = 0;
+  uint32_t sched_policy = 0;
+  uint64_t sched_flags = 0;
+  int32_t sched_nice = 0;
+  uint32_t sched_priority = 0;
+  uint64_t sched_runtime = 0;
+  uint64_t sched_deadline = 0;
+  uint64_t sched_period = 0;
+  uint32_t sched_util_min = 0;
+  uint32_t sched_util_max = 0;
+};
+static_assert(sizeof(SchedAttr) == 56, "SCHED_ATTR_SIZE_VER1");
+
+// sched(7); SCHED_ISO (4) is reserved and the kernel rejects it, but the spec lists it.
+constexpr std::array<std::pair<std::string_view, int>, 7> kPolicies = {{
+    {"SCHED_OTHER", 0},
+    {"SCHED_FIFO", 1},
+    {"SCHED_RR", 2},
+    {"SCHED_BATCH", 3},
+    {"SCHED_ISO", 4},
+    {"SCHED_IDLE", 5},
+    {"SCHED_DEADLINE", 6},
+}};
+
+// include/uapi/linux/sched.h
+constexpr std::array<std::pair<std::string_view, uint64_t>, 7> kFlags = {{
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},
+    {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},
+    {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},
+    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+}};
+
+// include/uapi/linux/ioprio.h
+constexpr std::array<std::pair<std::string_view, int>, 3> kIoClasses = {{
+    {"IOPRIO_CLASS_RT", 1},
+    {"IOPRIO_CLASS_BE", 2},
+    {"IOPRIO_CLASS_IDLE", 3},
+}};
+constexpr int kIoprioClassShift = 13;
+constexpr int kIoprioWhoPgrp = 2;
+constexpr int kIoprioMaxLevel = 7;
+
+// Far above any real machine (x86_64 MAXSMP is 8192), low enough to bound the mask we build.
+constexpr unsigned kMaxCpu = 65535;
+
+template <class T, size_t N>
+std::optional<T> lookup(const std::array<std::pair<std::string_view, T>, N>& table,
+                        std::string_view name) {
+  for (const auto& [known, value] : table) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+Result<unsigned> parse_cpu(std::string_view text, std::string_view list) {
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  std::optional<unsigned> cpu = digits ? strings::parse_int<unsigned>(text) : std::nullopt;
+  if (!cpu) return fail_msg("invalid cpu list \"{}\": \"{}\" is not a cpu number", list, text);
+  if (*cpu > kMaxCpu) return fail_msg("invalid cpu list \"{}\": cpu {} is too large", list, *cpu);
+  return *cpu;
+}
+
+}  // namespace
+
+std::optional<int> sched_policy(std::string_view name) { return lookup(kPolicies, name); }
+std::optional<uint64_t> sched_flag(std::string_view name) { return lookup(kFlags, name); }
+std::optional<int> io_priority_class(std::string_view name) { return lookup(kIoClasses, name); }
+
+Result<void> apply_scheduler(const spec::Scheduler& scheduler) {
+  std::optional<int> policy = sched_policy(scheduler.policy);
+  if (!policy) return fail_msg("unknown scheduler policy \"{}\"", scheduler.policy);
+  SchedAttr attr;
+  attr.size = sizeof attr;
+  attr.sched_policy = static_cast<uint32_t>(*policy);
+  for (const std::string& name : scheduler.flags.value_or(std::vector<std::string>{})) {
+    std::optional<uint64_t> flag = sched_flag(name);
+    if (!flag) return fail_msg("unknown scheduler flag \"{}\"", name);
+    attr.sched_flags |= *flag;
+  }
+  // The spec gives no utilization clamp values: with the UTIL_CLAMP flags they stay 0, as in runc.
+  attr.sched_nice = scheduler.nice.value_or(0);
+  attr.sched_priority = static_cast<uint32_t>(scheduler.priority.value_or(0));
+  attr.sched_runtime = scheduler.runtime.value_or(0);
+  attr.sched_deadline = scheduler.deadline.value_or(0);
+  attr.sched_period = scheduler.period.value_or(0);
+  if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0) {
+    return fail(Error::sys(errno, fmt::format("sched_setattr {} nice {} priority {}",
+                                              scheduler.policy, attr.sched_nice,
+                                              attr.sched_priority)));
+  }
+  return {};
+}
+
+Result<void> apply_io_priority(const spec::IOPriority& priority) {
+  std::optional<int> io_class = io_priority_class(priority.io_class);
+  if (!io_class) return fail_msg("unknown I/O priority class \"{}\"", priority.io_class);
+  if (priority.priority < 0 || priority.priority > kIoprioMaxLevel) {
+    return fail_msg("I/O priority {} is outside 0..{}", priority.priority, kIoprioMaxLevel);
+  }
+  const int value = (*io_class << kIoprioClassShift) | priority.priority;
+  // Who = our process group: the init called setsid(), so that is the init alone (runc does so).
+  if (::syscall(SYS_ioprio_set, kIoprioWhoPgrp, 0, value) != 0) {
+    return fail(Error::sys(errno, fmt::format("ioprio_set {} {}", priority.io_class,
+                                              priority.priority)));
+  }
+  return {};
+}
+
+Result<void> apply_personality(const spec::Personality& personality) {
+  unsigned long domain = 0;
+  if (personality.domain == "LINUX") {
+    domain = PER_LINUX;
+  } else if (personality.domain == "LINUX32") {
+    domain = PER_LINUX32;
+  } else {
+    return fail_msg("unknown personality domain \"{}\" (want LINUX or LINUX32)", personality.domain);
+  }
+  if (personality.flags && !personality.flags->empty()) {
+    // runc accepts and ignores them too; the spec defines no flag names yet.
+    log::warn("linux.personality.flags [{}] are not supported and are ignored",
+              strings::join(*personality.flags, ", "));
+  }
+  if (::personality(domain) < 0) {
+    return fail(Error::sys(errno, fmt::format("personality {}", personality.domain)));
+  }
+  return {};
+}
+
+Result<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
+  if (list.empty()) return fail_msg("invalid cpu list \"\": empty");
+  std::vector<unsigned> cpus;
+  for (const std::string& item : strings::split(list, ',')) {
+    const size_t dash = item.find('-');
+    const unsigned low = CR_TRY(parse_cpu(std::string_view(item).substr(0, dash), list));
+    unsigned high = low;
+    if (dash != std::string::npos) {
+      high = CR_TRY(parse_cpu(std::string_view(item).substr(dash + 1), list));
+    }
+    if (high < low) return fail_msg("invalid cpu list \"{}\": range {} is reversed", list, item);
+    for (unsigned cpu = low; cpu <= high; ++cpu) cpus.push_back(cpu);
+  }
+  std::sort(cpus.begin(), cpus.end());
+  cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
+  return cpus;
+}
+
+Result<void> apply_cpu_affinity(const spec::ExecCPUAffinity& affinity) {
+  // The init is already in its cgroup (CLONE_INTO_CGROUP), so the `final` set is the one that
+  // must hold; `initial` only when there is no final. Empty lists leave the kernel's choice.
+  const bool has_final = affinity.final_cpus && !affinity.final_cpus->empty();
+  const bool has_initial = affinity.initial && !affinity.initial->empty();
+  if (!has_final && !has_initial) return {};
+  const std::string& list = has_final ? *affinity.final_cpus : *affinity.initial;
+  const std::vector<unsigned> cpus = CR_TRY_CTX(parse_cpu_list(list), "{}",
+                                                    has_final ? "final" : "initial");
+  // The kernel takes a plain array of unsigned longs of any length (sched_setaffinity(2)).
+  constexpr unsigned kBits = sizeof(unsigned long) * CHAR_BIT;
+  std::vector<unsigned long> mask(cpus.back() / kBits + 1, 0);
+  for (unsigned cpu : cpus) mask[cpu / kBits] |= 1UL << (cpu % kBits);
+  if (::syscall(SYS_sched_setaffinity, 0, mask.size() * sizeof(unsigned long), mask.data()) != 0) {
+    return fail(Error::sys(errno, fmt::format("sched_setaffinity {}", list)));
+  }
+  return {};
+}
+
+}  // namespace cruntime::process

@@ -1,0 +1,192 @@
+// linux.seccomp: build a libseccomp filter from the spec and load it into the calling process;
+// hand back the notify fd when a rule uses SCMP_ACT_NOTIFY (cli-contract §12.3, §8.8).
+#include <fcntl.h>
+#include <seccomp.h>
+
+#include <array>
+#include <cerrno>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/unique_fd.hpp"
+#include "cruntime/security/seccomp_tables.hpp"
+#include "cruntime/security/security.hpp"
+
+namespace cruntime::security {
+namespace {
+
+using Filter = CHandle<void, seccomp_release>;  // scmp_filter_ctx is a void*
+
+constexpr std::string_view kNotify = "SCMP_ACT_NOTIFY";
+// struct seccomp_data has six syscall arguments.
+constexpr uint32_t kSyscallArgs = 6;
+// runc turns on libseccomp's binary-tree layout above this many rules (older libseccomp
+// misbehaves with it on tiny filters).
+constexpr size_t kOptimizeAbove = 32;
+
+// libseccomp returns -errno.
+Error seccomp_error(int rc, std::string what) { return Error::sys(rc < 0 ? -rc : EINVAL, std::move(what)); }
+
+// Until the agent holds the notify fd, the init's own syscalls must not wait on it: the fd
+// travels to the runtime with sendmsg, and log lines are write()s (runc refuses write too).
+bool may_not_notify(std::string_view name) { return name == "write" || name == "sendmsg"; }
+
+// The conditions of one rule. Conditions on different arguments are ANDed in one libseccomp
+// rule; when an argument index repeats (the kernel cannot AND two tests of one argument in
+// libseccomp's model), every condition becomes a rule of its own, ORed — runc's behaviour.
+Result<std::vector<std::vector<scmp_arg_cmp>>> condition_sets(const spec::SeccompSyscall& rule) {
+  std::vector<std::vector<scmp_arg_cmp>> sets(1);
+  if (!rule.args) return sets;
+  std::array<int, kSyscallArgs> uses{};
+  bool repeated = false;
+  for (size_t i = 0; i < rule.args->size(); ++i) {
+    const spec::SeccompArg& arg = (*rule.args)[i];
+    if (arg.index >= kSyscallArgs) {
+      return fail_msg("args[{}].index: must be below {}, got {}", i, kSyscallArgs, arg.index);
+    }
+    const scmp_compare op = CR_TRY_CTX(seccomp_operator(arg.op), "args[{}].op", i);
+    // SCMP_CMP_MASKED_EQ: datum_a is the mask (value), datum_b the expected result (valueTwo).
+    sets[0].push_back(scmp_arg_cmp{arg.index, op, arg.value, arg.value_two.value_or(0)});
+    repeated = repeated || ++uses[arg.index] > 1;
+  }
+  if (!repeated) return sets;
+  std::vector<std::vector<scmp_arg_cmp>> separate;
+  for (const scmp_arg_cmp& condition : sets[0]) separate.push_back({condition});
+  return separate;
+}
+
+// Adds one spec rule. Returns whether a notify rule went into the filter.
+Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule, uint32_t default_action) {
+  const uint32_t action = CR_TRY_CTX(seccomp_action(rule.action, rule.errno_ret), "action");
+  const auto sets = CR_TRY(condition_sets(rule));
+  if (action == default_action) return false;  // redundant; libseccomp would reject it
+  bool added = false;
+  for (size_t i = 0; i < rule.names.size(); ++i) {
+    const std::string& name = rule.names[i];
+    if (name.empty()) return fail_msg("names[{}]: must not be empty", i);
+    if (rule.action == kNotify && may_not_notify(name)) {
+      return fail_msg("names[{}]: SCMP_ACT_NOTIFY cannot be used for {}: the runtime needs it "
+                      "to hand the notify fd to the listener", i, name);
+    }
+    const int nr = seccomp_syscall_resolve_name(name.c_str());
+    if (nr == __NR_SCMP_ERROR) {
+      // Not a syscall of this architecture or libseccomp: profiles list syscalls of newer
+      // kernels and other arches, so this is not an error (runc ignores them too).
+      log::debug("linux.seccomp: unknown syscall \"{}\" ignored", name);
+      continue;
+    }
+    for (const auto& conditions : sets) {
+      const int rc = seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(conditions.size()),
+                                            conditions.empty() ? nullptr : conditions.data());
+      if (rc < 0) return fail(seccomp_error(rc, fmt::format("add the rule for {}", name)));
+    }
+    added = true;
+  }
+  return added && action == SCMP_ACT_NOTIFY;
+}
+
+Result<void> add_architectures(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
+  if (!seccomp.architectures) return {};
+  for (size_t i = 0; i < seccomp.architectures->size(); ++i) {
+    const std::string& name = (*seccomp.architectures)[i];
+    const uint32_t token = CR_TRY_CTX(seccomp_arch(name), "architectures[{}]", i);
+    const int rc = seccomp_arch_add(ctx, token);
+    // EEXIST: the native architecture is in every new filter already.
+    if (rc < 0 && rc != -EEXIST) {
+      return fail(seccomp_error(rc, fmt::format("architectures[{}]: add {}", i, name)));
+    }
+  }
+  return {};
+}
+
+Result<void> set_flags(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
+  if (!seccomp.flags) {
+    // Flags omitted (not empty): like runc, allow speculative store bypass when the kernel and
+    // libseccomp can, so a filter does not slow the payload down by itself.
+    if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1); rc < 0) {
+      log::debug("linux.seccomp: SECCOMP_FILTER_FLAG_SPEC_ALLOW not available ({})", -rc);
+    }
+    return {};
+  }
+  for (size_t i = 0; i < seccomp.flags->size(); ++i) {
+    const std::string& name = (*seccomp.flags)[i];
+    const scmp_filter_attr attribute = CR_TRY_CTX(seccomp_flag_attribute(name), "flags[{}]", i);
+    if (int rc = seccomp_attr_set(ctx, attribute, 1); rc < 0) {
+      return fail(seccomp_error(rc, fmt::format("flags[{}]: {} is not supported here", i, name)));
+    }
+  }
+  return {};
+}
+
+Result<Filter> new_filter(const spec::Seccomp& seccomp, uint32_t default_action) {
+  Filter filter(seccomp_init(default_action));
+  if (!filter) return fail_msg("defaultAction: seccomp_init refused {}", seccomp.default_action);
+  // The runtime sets no_new_privs itself (process.noNewPrivileges); by default libseccomp
+  // would set it on load and give every container no_new_privs.
+  if (int rc = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0); rc < 0) {
+    return fail(seccomp_error(rc, "clear SCMP_FLTATR_CTL_NNP"));
+  }
+  // Report the kernel's errno from seccomp_load instead of ECANCELED (libseccomp >= 2.5).
+  (void)seccomp_attr_set(filter.get(), SCMP_FLTATR_API_SYSRAWRC, 1);
+  CR_TRY(add_architectures(filter.get(), seccomp));
+  CR_TRY(set_flags(filter.get(), seccomp));
+  if (seccomp.syscalls && seccomp.syscalls->size() > kOptimizeAbove) {
+    if (int rc = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0) {
+      log::debug("linux.seccomp: binary tree optimisation not available ({})", -rc);
+    }
+  }
+  return filter;
+}
+
+// libseccomp keeps the listener fd in process-wide state (seccomp_release does not close it,
+// and a later load would reuse it), so we hand out a CLOEXEC duplicate and leave its copy be;
+// it is CLOEXEC too and goes away at execve.
+Result<UniqueFd> take_notify_fd(scmp_filter_ctx ctx) {
+  const int fd = seccomp_notify_fd(ctx);
+  if (fd < 0) return fail(seccomp_error(fd, "seccomp_notify_fd"));
+  UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+  if (!copy) return fail(Error::sys(errno, "duplicate the seccomp notify fd"));
+  return copy;
+}
+
+}  // namespace
+
+bool seccomp_uses_notify(const spec::Seccomp& seccomp) {
+  if (seccomp.default_action == kNotify) return true;
+  if (!seccomp.syscalls) return false;
+  for (const spec::SeccompSyscall& rule : *seccomp.syscalls) {
+    if (rule.action == kNotify) return true;
+  }
+  return false;
+}
+
+Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
+  const bool has_rules = seccomp.syscalls && !seccomp.syscalls->empty();
+  // An empty object means "no filter", as in runc.
+  if (seccomp.default_action.empty() && !has_rules) return std::optional<UniqueFd>();
+  const uint32_t default_action =
+      CR_TRY_CTX(seccomp_action(seccomp.default_action, seccomp.default_errno_ret), "defaultAction");
+  if (default_action == SCMP_ACT_NOTIFY) {
+    // The init's own syscalls up to execve would wait for an agent that has no fd yet.
+    return fail_msg("defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+  }
+  Filter filter = CR_TRY(new_filter(seccomp, default_action));
+  bool notify = false;
+  if (seccomp.syscalls) {
+    for (size_t i = 0; i < seccomp.syscalls->size(); ++i) {
+      const bool added = CR_TRY_CTX(add_rule(filter.get(), (*seccomp.syscalls)[i], default_action),
+                                    "syscalls[{}]", i);
+      notify = notify || added;
+    }
+  }
+  if (int rc = seccomp_load(filter.get()); rc < 0) {
+    return fail(seccomp_error(rc, "load the filter (seccomp SECCOMP_SET_MODE_FILTER)"));
+  }
+  if (!notify) return std::optional<UniqueFd>();
+  return std::optional<UniqueFd>(CR_TRY(take_notify_fd(filter.get())));
+}
+
+}  // namespace cruntime::security

@@ -1,0 +1,84 @@
+// Thin Result wrappers over raw system calls; errno is captured here, callers add meaning.
+#include "cruntime/sys/syscalls.hpp"
+
+#include <linux/sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+namespace cruntime::sys {
+
+Result<CloneResult> clone3(uint64_t flags, int cgroup_fd) {
+  int pidfd = -1;
+  clone_args args{};
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+  args.exit_signal = SIGCHLD;  // with CLONE_PARENT the kernel uses the caller's own exit signal
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
+  long rc = ::syscall(SYS_clone3, &args, sizeof args);
+  if (rc < 0) return fail(Error::sys(errno, "clone3"));
+  CloneResult result;
+  result.pid = static_cast<pid_t>(rc);
+  if (rc > 0) result.pidfd.reset(pidfd);
+  return result;
+}
+
+Result<UniqueFd> pidfd_open(pid_t pid) {
+  long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return fail(Error::sys(errno, fmt::format("pidfd_open {}", pid)));
+  return UniqueFd(static_cast<int>(fd));
+}
+
+Result<void> pidfd_send_signal(int pidfd, int signo) {
+  if (::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0) != 0) {
+    return fail(Error::sys(errno, "pidfd_send_signal"));
+  }
+  return {};
+}
+
+Result<void> close_range_cloexec(unsigned first) {
+  constexpr unsigned kCloexec = 1U << 2;  // CLOSE_RANGE_CLOEXEC
+  if (::syscall(SYS_close_range, first, ~0U, kCloexec) != 0) {
+    return fail(Error::sys(errno, "close_range"));
+  }
+  return {};
+}
+
+Result<void> pivot_root(const char* new_root, const char* put_old) {
+  if (::syscall(SYS_pivot_root, new_root, put_old) != 0) return fail(Error::sys(errno, "pivot_root"));
+  return {};
+}
+
+Result<int> wait_pid(pid_t pid) {
+  int status = 0;
+  for (;;) {
+    pid_t r = ::waitpid(pid, &status, __WALL);
+    if (r == pid) return status;
+    if (r < 0 && errno == EINTR) continue;
+    return fail(Error::sys(errno, fmt::format("waitpid {}", pid)));
+  }
+}
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+void ChildGuard::kill_and_reap() noexcept {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status;
+  while (::waitpid(pid_, &status, __WALL) < 0 && errno == EINTR) {
+  }
+  pid_ = 0;
+}
+
+}  // namespace cruntime::sys
