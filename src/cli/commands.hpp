@@ -52,6 +52,13 @@ Result<int> run_spec(const Invocation& invocation);
 Result<int> run_features(const Invocation& invocation);
 Result<int> run_state(const Invocation& invocation);
 Result<int> run_list(const Invocation& invocation);
+Result<int> run_create(const Invocation& invocation);
+Result<int> run_start(const Invocation& invocation);
+Result<int> run_run(const Invocation& invocation);
+Result<int> run_kill(const Invocation& invocation);
+Result<int> run_delete(const Invocation& invocation);
+// create's flags, shared with run.
+Result<container::CreateOptions> create_options(const ParsedArgs& args);
 // Commands whose flags are known but whose behaviour has not landed yet.
 Result<int> run_not_implemented(const Invocation& invocation);
 

@@ -29,6 +29,10 @@ Result<UniqueFd> make_exec_fifo(const ContainerDir& dir) {
   if (::mkfifoat(dir.fd(), name.c_str(), 0622) != 0) {
     return fail(Error::sys(errno, "create the exec fifo"));
   }
+  // The umask cut 0622 down; a non-root container user must still be able to open it for writing.
+  if (::fchmodat(dir.fd(), name.c_str(), 0622, 0) != 0) {
+    return fail(Error::sys(errno, "chmod the exec fifo"));
+  }
   return fs::open_at(dir.fd(), name, O_PATH);
 }
 
@@ -81,10 +85,10 @@ void run_poststop_after_failure(const spec::Config& config, const spec::StoredSt
 }  // namespace
 
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
-                                          const CreateOptions& options) {
+                                          const CreateOptions& options, PreparedBundle prepared) {
   // 1. Everything that can be checked without side effects.
-  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options));
   const spec::Config& config = *prepared.config;
+  CR_TRY(check_terminal(config, options));
   process::NamespacePlan plan = CR_TRY_CTX(process::plan_namespaces(config), "config.json");
   UniqueFd console;
   if (!options.console_socket.empty()) {
@@ -114,7 +118,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   context.id = std::string(id);
   context.bundle = prepared.bundle;
   context.exec_fifo = fifo.get();
-  context.console_socket = console.get();
+  context.console_socket = options.console_socket_fd >= 0 ? options.console_socket_fd : console.get();
   context.state_dir_fd = dir.fd();
   context.preserve_fds = prepared.listen_fds + options.preserve_fds;
   if (prepared.listen_fds > 0) {
@@ -138,7 +142,8 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
 }
 
 Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options) {
-  CR_TRY(create_container(global, id, options));
+  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options));
+  CR_TRY(create_container(global, id, options, std::move(prepared)));
   return {};
 }
 

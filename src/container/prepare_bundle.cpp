@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/spec/io.hpp"
@@ -42,8 +43,15 @@ Result<std::string> resolve_rootfs(const spec::Config& config, const std::string
   return resolved;
 }
 
+}  // namespace
+
+bool wants_terminal(const spec::Config& config) {
+  return config.process && config.process->terminal.value_or(false);
+}
+
 Result<void> check_terminal(const spec::Config& config, const CreateOptions& options) {
-  bool terminal = config.process && config.process->terminal.value_or(false);
+  bool terminal = wants_terminal(config);
+  if (options.console_socket_fd >= 0) return {};  // foreground `run`: our own relay
   if (terminal && options.console_socket.empty()) {
     return fail_msg("cannot allocate tty if cruntime will detach without setting console socket "
                     "(process.terminal is true: pass --console-socket)");
@@ -54,6 +62,8 @@ Result<void> check_terminal(const spec::Config& config, const CreateOptions& opt
   }
   return {};
 }
+
+namespace {
 
 // systemd socket activation: fds 3.. belong to us when LISTEN_PID is our pid (cli-contract §8.5).
 int listen_fds_for_us() {
@@ -83,8 +93,10 @@ Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& 
   out.bundle = CR_TRY(real_path(options.bundle.empty() ? "." : options.bundle, "bundle"));
   spec::Config config = CR_TRY(spec::load_config(out.bundle + "/config.json"));
   CR_TRY(spec::check(config));
+  for (const auto& warning : spec::warnings(config)) {
+    log::warn("config.json: {}: {}", warning.path, warning.message);
+  }
   out.rootfs = CR_TRY(resolve_rootfs(config, out.bundle));
-  CR_TRY(check_terminal(config, options));
   if (options.preserve_fds < 0) return fail_msg("--preserve-fds: must not be negative");
   out.listen_fds = listen_fds_for_us();
   CR_TRY(check_preserved_fds(out.listen_fds + options.preserve_fds));

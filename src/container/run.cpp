@@ -10,6 +10,7 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/process/console_relay.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::container {
@@ -66,20 +67,23 @@ Result<std::optional<int>> reap(pid_t init) {
   }
 }
 
+// One signal in the foreground wait: SIGCHLD reaps (the exit code once the init is reaped),
+// anything else goes to the init.
+Result<std::optional<int>> handle_signal(int signo, pid_t init) {
+  if (signo == SIGCHLD) return reap(init);
+  // The init is our child and not yet reaped, so its pid cannot have been reused.
+  if (::kill(init, signo) != 0 && errno != ESRCH) log::warn("forward signal {}: errno {}", signo, errno);
+  return std::optional<int>();
+}
+
 Result<int> wait_forwarding(const BlockedSignals& signals, pid_t init) {
   for (;;) {
     signalfd_siginfo info{};
     ssize_t n = ::read(signals.fd(), &info, sizeof info);
     if (n < 0 && errno == EINTR) continue;
     if (n != static_cast<ssize_t>(sizeof info)) return fail(Error::sys(errno, "read signalfd"));
-    int signo = static_cast<int>(info.ssi_signo);
-    if (signo == SIGCHLD) {
-      auto code = CR_TRY(reap(init));
-      if (code) return *code;
-      continue;
-    }
-    // The init is our child and not yet reaped, so its pid cannot have been reused.
-    if (::kill(init, signo) != 0 && errno != ESRCH) log::warn("forward signal {}: errno {}", signo, errno);
+    auto code = CR_TRY(handle_signal(static_cast<int>(info.ssi_signo), init));
+    if (code) return *code;
   }
 }
 
@@ -97,18 +101,38 @@ Result<void> start_or_destroy(const GlobalOptions& global, std::string_view id) 
 }  // namespace
 
 Result<int> run(const GlobalOptions& global, std::string_view id, const RunOptions& options) {
+  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options.create));
   if (!options.detach && !options.no_subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return fail(Error::sys(errno, "prctl PR_SET_CHILD_SUBREAPER"));
   }
   // Blocked before the clone so no signal is lost; the init unblocks them for itself.
   std::optional<BlockedSignals> signals;
   if (!options.detach) signals.emplace(CR_TRY(BlockedSignals::block()));
+  // Foreground with a terminal: we are the console socket's receiver and relay the pty.
+  // Declared after `signals`: the terminal is restored before the signal mask is.
+  std::optional<process::ConsoleRelay> relay;
+  CreateOptions create = options.create;
+  if (!options.detach && create.console_socket.empty() && wants_terminal(*prepared.config)) {
+    relay.emplace(CR_TRY(process::ConsoleRelay::open()));
+    create.console_socket_fd = relay->init_socket();
+  }
 
-  CreatedContainer created = CR_TRY(create_container(global, id, options.create));
+  CreatedContainer created = CR_TRY(create_container(global, id, create, std::move(prepared)));
+  if (relay) {
+    if (auto attached = relay->attach(); !attached) {
+      auto container = Container::load(global, id, LockMode::kExclusive);
+      if (container) (void)destroy_container(global, *container);
+      return fail(std::move(attached).error());
+    }
+  }
   CR_TRY(start_or_destroy(global, id));
   if (options.detach) return 0;
 
-  int code = CR_TRY(wait_forwarding(*signals, created.init_pid));
+  pid_t init = created.init_pid;
+  int code = relay ? CR_TRY(process::relay_until_exit(*relay, signals->fd(),
+                                                      [init](int signo) { return handle_signal(signo, init); }))
+                   : CR_TRY(wait_forwarding(*signals, init));
+  relay.reset();
   if (!options.keep) {
     Container container = CR_TRY(Container::load(global, id, LockMode::kExclusive));
     CR_TRY(destroy_container(global, container));

@@ -36,8 +36,10 @@ struct Payload {
 
 Result<void> guard_against_parent_death(const InitContext& context) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
-  // The parent may have died between clone and prctl.
-  if (::getppid() != context.runtime_pid) return fail_msg("the runtime exited during create");
+  // The parent may have died between clone and prctl. In a new pid namespace getppid() is 0
+  // (the parent is outside it); there the EOF on the sync socket tells the same story.
+  pid_t parent = ::getppid();
+  if (parent != 0 && parent != context.runtime_pid) return fail_msg("the runtime exited during create");
   return {};
 }
 
@@ -61,13 +63,19 @@ std::string container_hook_state(const InitContext& context, spec::Status status
   return spec::dump_state_for_hook(state);
 }
 
-Result<void> run_container_hooks(const InitContext& context, bool start) {
+Result<void> run_create_container_hooks(const InitContext& context) {
   const auto& hooks = context.config->hooks;
-  if (!hooks) return {};
-  const auto& list = start ? hooks->start_container : hooks->create_container;
-  if (!list || list->empty()) return {};
+  if (!hooks || !hooks->create_container) return {};
   std::string state = container_hook_state(context, spec::Status::kCreated);
-  return run_hooks(*list, start ? "startContainer" : "createContainer", state, start ? "/" : ".");
+  return run_hooks(*hooks->create_container, "createContainer", state, ".");
+}
+
+// After pivot_root, as the container user; a hook without env gets the container's env.
+Result<void> run_start_container_hooks(const InitContext& context, const std::vector<std::string>& env) {
+  const auto& hooks = context.config->hooks;
+  if (!hooks || !hooks->start_container) return {};
+  std::string state = container_hook_state(context, spec::Status::kCreated);
+  return run_hooks(*hooks->start_container, "startContainer", state, "/", env);
 }
 
 Result<void> set_names(const spec::Config& config) {
@@ -155,7 +163,7 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   CR_TRY_CTX(rootfs::prepare_rootfs(config, context.rootfs), "rootfs");
   CR_TRY(sync.send(MsgType::kHooksRequest));
   CR_TRY(sync.expect(MsgType::kHooksDone));
-  CR_TRY(run_container_hooks(context, false));  // container namespaces, before pivot (spec)
+  CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
   CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
 
   Payload payload;
@@ -206,7 +214,7 @@ Result<void> exec_payload(const InitContext& context, const Payload& payload) {
       !security::seccomp_uses_notify(*seccomp)) {
     CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
   }
-  CR_TRY(run_container_hooks(context, true));
+  CR_TRY(run_start_container_hooks(context, payload.env));
   std::vector<char*> argv;
   for (const auto& a : payload.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

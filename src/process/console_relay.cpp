@@ -38,7 +38,8 @@ Result<void> clear_onlcr(int master) {
   termios mode{};
   if (::tcgetattr(master, &mode) != 0) return fail(Error::sys(errno, "tcgetattr pty master"));
   mode.c_oflag &= ~static_cast<tcflag_t>(ONLCR);
-  if (::tcsetattr(master, TCSANOW, &mode) != 0) return fail(Error::sys(errno, "tcsetattr pty master"));
+  if (::tcsetattr(master, TCSANOW, &mode) != 0)
+    return fail(Error::sys(errno, "tcsetattr pty master"));
   return {};
 }
 
@@ -72,7 +73,8 @@ RawTerminal& RawTerminal::operator=(RawTerminal&& other) noexcept {
 void RawTerminal::restore() noexcept {
   if (!active_) return;
   active_ = false;
-  if (::tcsetattr(fd_, TCSANOW, &saved_) != 0) log::warn("restore the terminal mode: errno {}", errno);
+  if (::tcsetattr(fd_, TCSANOW, &saved_) != 0)
+    log::warn("restore the terminal mode: errno {}", errno);
 }
 
 Result<ConsoleRelay> ConsoleRelay::open(int in_fd, int out_fd) {
@@ -88,8 +90,9 @@ Result<ConsoleRelay> ConsoleRelay::open(int in_fd, int out_fd) {
   if (relay.tty_fd_ < 0) {
     relay.owned_tty_.reset(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!relay.owned_tty_) {
-      return fail_msg("process.terminal is set but stdin, stdout and stderr are not terminals and "
-                      "/dev/tty cannot be opened (use --detach with --console-socket)");
+      return fail_msg(
+          "process.terminal is set but stdin, stdout and stderr are not terminals and "
+          "/dev/tty cannot be opened (use --detach with --console-socket)");
     }
     relay.tty_fd_ = relay.owned_tty_.get();
   }
@@ -105,11 +108,13 @@ Result<ConsoleRelay> ConsoleRelay::open(int in_fd, int out_fd) {
 Result<void> ConsoleRelay::attach() {
   // Without our copy of the init's end, an init that died before sending reads as EOF.
   init_end_.reset();
-  sys::Received got = CR_TRY_CTX(sys::recv_with_fds(own_end_.get(), 4096, 1), "receive the pty master");
+  sys::Received got =
+      CR_TRY_CTX(sys::recv_with_fds(own_end_.get(), 4096, 1), "receive the pty master");
   if (got.fds.size() != 1) return fail_msg("the container init did not send a pty master");
   own_end_.reset();
   master_ = std::move(got.fds[0]);
-  if (::isatty(master_.get()) != 1) return fail_msg("the container init sent something that is not a pty");
+  if (::isatty(master_.get()) != 1)
+    return fail_msg("the container init sent something that is not a pty");
   CR_TRY(set_nonblocking(master_.get()));
   CR_TRY(clear_onlcr(master_.get()));
   raw_ = CR_TRY_CTX(RawTerminal::enter(tty_fd_), "put the terminal in raw mode");
@@ -204,8 +209,9 @@ void ConsoleRelay::drain() {
   }
 }
 
-Result<int> relay_until_exit(ConsoleRelay& relay, int signal_fd,
-                             const std::function<Result<std::optional<int>>(int signo)>& on_signal) {
+Result<int> relay_until_exit(
+    ConsoleRelay& relay, int signal_fd,
+    const std::function<Result<std::optional<int>>(int signo)>& on_signal) {
   std::vector<pollfd> fds;
   for (;;) {
     fds.assign(1, pollfd{signal_fd, POLLIN, 0});

@@ -103,7 +103,8 @@ std::vector<std::string> build_environment(const spec::Process& process,
   return build_environment(process, extra, "/etc/passwd");
 }
 
-Result<std::string> resolve_executable(const std::string& arg0, const std::vector<std::string>& env) {
+Result<std::string> resolve_executable(const std::string& arg0,
+                                       const std::vector<std::string>& env) {
   if (arg0.find('/') != std::string::npos) {
     // A path (absolute, or relative to process.cwd, which the init has entered).
     const int err = executable_status(arg0);

@@ -20,8 +20,6 @@
 #include "cruntime/sys/signals.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
-extern char** environ;  // NOLINT: POSIX global, the runtime's own environment
-
 namespace cruntime::process {
 namespace {
 
@@ -105,7 +103,8 @@ ExecPlan make_plan(const spec::Hook& hook, const std::string& cwd,
 }
 
 // The forked child: only async-signal-safe calls, and it never returns.
-[[noreturn]] void exec_child(const ExecPlan& plan, int stdin_fd, int out_fd, int report_fd) noexcept {
+[[noreturn]] void exec_child(const ExecPlan& plan, int stdin_fd, int out_fd,
+                             int report_fd) noexcept {
   // `run` blocks the signals it forwards and the mask survives execve: give the hook a clean one.
   sigset_t none;
   sigemptyset(&none);
@@ -205,9 +204,8 @@ Result<HookRun> supervise(pid_t pid, UniqueFd stdin_w, int out_r, std::string_vi
       CR_TRY(kill_and_reap(pid, pfd, run));
       break;
     }
-    std::array<pollfd, 3> fds{{{pfd, POLLIN, 0},
-                               {out_open ? out_r : -1, POLLIN, 0},
-                               {stdin_w.get(), POLLOUT, 0}}};
+    std::array<pollfd, 3> fds{
+        {{pfd, POLLIN, 0}, {out_open ? out_r : -1, POLLIN, 0}, {stdin_w.get(), POLLOUT, 0}}};
     int n = ::poll(fds.data(), fds.size(), poll_timeout_ms(deadline, pfd >= 0));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(Error::sys(errno, "poll"));
@@ -256,7 +254,8 @@ Error exec_error(const ExecFailure& failure, const ExecPlan& plan) {
 
 // Fork and exec one hook; returns once it has ended.
 Result<HookRun> spawn_and_wait(const spec::Hook& hook, std::string_view state_json,
-                               const std::string& cwd, const std::vector<std::string>* default_env) {
+                               const std::string& cwd,
+                               const std::vector<std::string>* default_env) {
   ExecPlan plan = make_plan(hook, cwd, default_env);
   Pipe in = CR_TRY(make_pipe());
   Pipe out = CR_TRY(make_pipe());

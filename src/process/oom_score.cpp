@@ -23,7 +23,8 @@ Result<void> set_oom_score_adj(int score) {
   UniqueFd file(fd);
   // security.md "writes to /proc": the container may have arranged what /proc is.
   struct statfs st {};
-  if (::fstatfs(file.get(), &st) != 0) return fail(Error::sys(errno, fmt::format("fstatfs {}", kPath)));
+  if (::fstatfs(file.get(), &st) != 0)
+    return fail(Error::sys(errno, fmt::format("fstatfs {}", kPath)));
   if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("{} is not on procfs", kPath);
   CR_TRY_CTX(fs::write_all(file.get(), std::to_string(score)), "{} = {}", kPath, score);
   return {};

@@ -80,9 +80,8 @@ std::optional<T> lookup(const std::array<std::pair<std::string_view, T>, N>& tab
 }
 
 Result<unsigned> parse_cpu(std::string_view text, std::string_view list) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
   std::optional<unsigned> cpu = digits ? strings::parse_int<unsigned>(text) : std::nullopt;
   if (!cpu) return fail_msg("invalid cpu list \"{}\": \"{}\" is not a cpu number", list, text);
   if (*cpu > kMaxCpu) return fail_msg("invalid cpu list \"{}\": cpu {} is too large", list, *cpu);
@@ -113,9 +112,9 @@ Result<void> apply_scheduler(const spec::Scheduler& scheduler) {
   attr.sched_deadline = scheduler.deadline.value_or(0);
   attr.sched_period = scheduler.period.value_or(0);
   if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0) {
-    return fail(Error::sys(errno, fmt::format("sched_setattr {} nice {} priority {}",
-                                              scheduler.policy, attr.sched_nice,
-                                              attr.sched_priority)));
+    return fail(
+        Error::sys(errno, fmt::format("sched_setattr {} nice {} priority {}", scheduler.policy,
+                                      attr.sched_nice, attr.sched_priority)));
   }
   return {};
 }
@@ -129,8 +128,8 @@ Result<void> apply_io_priority(const spec::IOPriority& priority) {
   const int value = (*io_class << kIoprioClassShift) | priority.priority;
   // Who = our process group: the init called setsid(), so that is the init alone (runc does so).
   if (::syscall(SYS_ioprio_set, kIoprioWhoPgrp, 0, value) != 0) {
-    return fail(Error::sys(errno, fmt::format("ioprio_set {} {}", priority.io_class,
-                                              priority.priority)));
+    return fail(
+        Error::sys(errno, fmt::format("ioprio_set {} {}", priority.io_class, priority.priority)));
   }
   return {};
 }
@@ -142,7 +141,8 @@ Result<void> apply_personality(const spec::Personality& personality) {
   } else if (personality.domain == "LINUX32") {
     domain = PER_LINUX32;
   } else {
-    return fail_msg("unknown personality domain \"{}\" (want LINUX or LINUX32)", personality.domain);
+    return fail_msg("unknown personality domain \"{}\" (want LINUX or LINUX32)",
+                    personality.domain);
   }
   if (personality.flags && !personality.flags->empty()) {
     // runc accepts and ignores them too; the spec defines no flag names yet.
@@ -180,8 +180,8 @@ Result<void> apply_cpu_affinity(const spec::ExecCPUAffinity& affinity) {
   const bool has_initial = affinity.initial && !affinity.initial->empty();
   if (!has_final && !has_initial) return {};
   const std::string& list = has_final ? *affinity.final_cpus : *affinity.initial;
-  const std::vector<unsigned> cpus = CR_TRY_CTX(parse_cpu_list(list), "{}",
-                                                    has_final ? "final" : "initial");
+  const std::vector<unsigned> cpus =
+      CR_TRY_CTX(parse_cpu_list(list), "{}", has_final ? "final" : "initial");
   // The kernel takes a plain array of unsigned longs of any length (sched_setaffinity(2)).
   constexpr unsigned kBits = sizeof(unsigned long) * CHAR_BIT;
   std::vector<unsigned long> mask(cpus.back() / kBits + 1, 0);

@@ -21,7 +21,8 @@ Result<void> require_procfs(int fd, const std::string& path) {
   return {};
 }
 
-Result<UniqueFd> open_below(int dir_fd, const std::string& name, int flags, const std::string& path) {
+Result<UniqueFd> open_below(int dir_fd, const std::string& name, int flags,
+                            const std::string& path) {
   int fd = ::openat(dir_fd, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return fail(Error::sys(errno, fmt::format("open {}", path)));
   return UniqueFd(fd);

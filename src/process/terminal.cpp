@@ -81,8 +81,8 @@ Result<Pty> open_pty() {
 
 Result<void> configure_slave(const Pty& pty, const spec::Process& process) {
   if (::fchown(pty.slave.get(), process.user.uid, process.user.gid) != 0) {
-    return fail(Error::sys(errno, fmt::format("chown {} to {}:{}", pty.name, process.user.uid,
-                                              process.user.gid)));
+    return fail(Error::sys(
+        errno, fmt::format("chown {} to {}:{}", pty.name, process.user.uid, process.user.gid)));
   }
   // config.md: consoleSize applies only when both dimensions are set.
   if (process.console_size && process.console_size->height > 0 && process.console_size->width > 0) {
@@ -127,7 +127,8 @@ Result<void> bind_console(const Pty& pty) {
   std::string source = fmt::format("/proc/self/fd/{}", pty.slave.get());
   std::string target = fmt::format("/proc/self/fd/{}", console.get());
   if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) == 0) return {};
-  if (errno != ENOENT) return fail(Error::sys(errno, fmt::format("bind {} onto /dev/console", pty.name)));
+  if (errno != ENOENT)
+    return fail(Error::sys(errno, fmt::format("bind {} onto /dev/console", pty.name)));
   if (::mount(pty.name.c_str(), "/dev/console", nullptr, MS_BIND, nullptr) != 0) {
     return fail(Error::sys(errno, fmt::format("bind {} onto /dev/console", pty.name)));
   }
@@ -136,7 +137,8 @@ Result<void> bind_console(const Pty& pty) {
 
 Result<void> become_controlling_terminal(const Pty& pty) {
   if (::ioctl(pty.slave.get(), TIOCSCTTY, 0) != 0) {
-    return fail(Error::sys(errno, fmt::format("make {} the controlling terminal (TIOCSCTTY)", pty.name)));
+    return fail(
+        Error::sys(errno, fmt::format("make {} the controlling terminal (TIOCSCTTY)", pty.name)));
   }
   for (int target = 0; target <= 2; ++target) {
     if (::dup2(pty.slave.get(), target) < 0) {
@@ -165,7 +167,8 @@ Result<void> check_pty_slave(int fd) {
 
 Result<void> setup_terminal(int console_socket, const spec::Process& process) {
   if (console_socket < 0) {
-    return fail_msg("the process needs a terminal but there is no console socket (--console-socket)");
+    return fail_msg(
+        "the process needs a terminal but there is no console socket (--console-socket)");
   }
   Pty pty = CR_TRY(open_pty());
   CR_TRY(configure_slave(pty, process));

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/rootfs/mount_api.hpp"
@@ -27,14 +26,6 @@ constexpr std::array<std::string_view, 10> kProcOverlays = {
     "/proc/swaps",   "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
     "/proc/sys/kernel/ns_last_pid",     "/proc/sys/crypto/fips_enabled",
 };
-
-Result<std::string> fd_path(int fd) {
-  char buf[PATH_MAX];
-  std::string link = fmt::format("/proc/self/fd/{}", fd);
-  ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
-  if (n < 0) return fail(Error::sys(errno, "readlink " + link));
-  return std::string(buf, static_cast<size_t>(n));
-}
 
 bool is_procfs(const std::string& path) {
   struct statfs st {};

@@ -106,6 +106,14 @@ std::string base_name(std::string_view clean) {
   return std::string(slash == std::string_view::npos ? clean : clean.substr(slash + 1));
 }
 
+Result<std::string> fd_path(int fd) {
+  char buf[PATH_MAX];
+  std::string link = fmt::format("/proc/self/fd/{}", fd);
+  ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+  if (n < 0) return fail(Error::sys(errno, "readlink " + link));
+  return std::string(buf, static_cast<size_t>(n));
+}
+
 Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags,
                               uint64_t extra_resolve) {
   std::string clean = clean_path(path);

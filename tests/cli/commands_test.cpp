@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -239,8 +240,9 @@ TEST_CASE("command table: unimplemented commands fail, never succeed", "[cli]") 
   args.positionals = {"ctr"};
   for (const cli::Command& command : cli::command_table()) {
     INFO(command.name);
-    bool implemented = command.name == "spec" || command.name == "features" ||
-                       command.name == "state" || command.name == "list";
+    static const std::set<std::string_view> kImplemented = {
+        "spec", "features", "state", "list", "create", "start", "run", "kill", "delete"};
+    bool implemented = kImplemented.count(command.name) != 0;
     CHECK((command.run == &cli::run_not_implemented) == !implemented);
     if (implemented) continue;
     auto status = command.run(cli::Invocation{command.name, global, args});

@@ -24,6 +24,9 @@ struct PreparedBundle {
 };
 
 Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options);
+// process.terminal needs a console socket (or run's own relay), and only then.
+Result<void> check_terminal(const spec::Config& config, const CreateOptions& options);
+bool wants_terminal(const spec::Config& config);
 
 // The name of the config snapshot in the state dir: later edits of the bundle's config.json
 // must not affect the container (runtime-tools config_updates_without_affect).
@@ -34,9 +37,9 @@ struct CreatedContainer {
   bool init_is_child = true;  // run waits for it with waitpid
 };
 
-// The whole of `create`; `run` uses it too.
+// The whole of `create` after prepare_bundle; `run` uses it too.
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
-                                          const CreateOptions& options);
+                                          const CreateOptions& options, PreparedBundle prepared);
 
 // State JSON for hooks (status given, pid omitted when 0).
 std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid);

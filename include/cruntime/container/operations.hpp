@@ -39,6 +39,8 @@ struct CreateOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  // Internal: `run -t` in the foreground hands the init one end of its own relay socket.
+  int console_socket_fd = -1;
 };
 Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options);
 

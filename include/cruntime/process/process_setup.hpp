@@ -41,9 +41,9 @@ Result<void> apply_personality(const spec::Personality& personality);
 Result<void> apply_cpu_affinity(const spec::ExecCPUAffinity& affinity);
 
 // Name tables behind the functions above (nullopt when unknown).
-std::optional<int> sched_policy(std::string_view name);      // "SCHED_FIFO" → 1
-std::optional<uint64_t> sched_flag(std::string_view name);   // "SCHED_FLAG_RECLAIM" → 0x02
-std::optional<int> io_priority_class(std::string_view name); // "IOPRIO_CLASS_BE" → 2
+std::optional<int> sched_policy(std::string_view name);       // "SCHED_FIFO" → 1
+std::optional<uint64_t> sched_flag(std::string_view name);    // "SCHED_FLAG_RECLAIM" → 0x02
+std::optional<int> io_priority_class(std::string_view name);  // "IOPRIO_CLASS_BE" → 2
 // A cpu list as in cpuset(7) "0-3,7": sorted, without duplicates. Strict: decimal numbers,
 // ranges low-high with low <= high, no spaces or empty items.
 Result<std::vector<unsigned>> parse_cpu_list(std::string_view list);
@@ -66,6 +66,7 @@ std::optional<std::string> passwd_home(std::string_view passwd, uint32_t uid);
 // holding a regular file with an execute bit; no PATH in `env` → not found. Call after
 // pivot_root and chdir. Errors keep podman's phrases: `exec: "x": executable file not found in
 // $PATH`, `exec: "/x": no such file or directory`, `exec: "/x": permission denied`.
-Result<std::string> resolve_executable(const std::string& arg0, const std::vector<std::string>& env);
+Result<std::string> resolve_executable(const std::string& arg0,
+                                       const std::vector<std::string>& env);
 
 }  // namespace cruntime::process

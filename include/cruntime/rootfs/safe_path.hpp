@@ -22,6 +22,10 @@ std::string parent_path(std::string_view clean);
 // "/a/b/c" → "c"; "/" → "".
 std::string base_name(std::string_view clean);
 
+// The path the kernel shows for an fd (readlink of /proc/self/fd/N): where a resolved handle
+// really is. Only for checks, never to reopen (that would be a path again).
+Result<std::string> fd_path(int fd);
+
 // openat2(root_fd, path, flags | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra):
 // absolute symlinks and ".." are scoped to root_fd, so the result is always inside it. A leading
 // "/" is allowed. Errors carry errno (ENOENT when missing) and name the path.

@@ -1,0 +1,215 @@
+# Helpers for the bats tests that run real containers (lifecycle, process, namespaces, hooks,
+# seccomp, terminal, errors). Load after helpers.bash:
+#   load helpers
+#   load lifecycle_helpers
+#   setup() { lc_setup; }
+#   teardown() { lc_teardown; }
+
+# The helper programs built next to cruntime (integration/tools); CTest passes their paths.
+BUILD_DIR="$(dirname "$CRUNTIME")"
+RECVTTY="${RECVTTY:-$BUILD_DIR/integration/recvtty}"
+SECCOMP_LISTENER="${SECCOMP_LISTENER:-$BUILD_DIR/integration/seccomp-listener}"
+# Seconds any single cruntime call may take before the test gives up on it (exit 124).
+LC_TIMEOUT="${LC_TIMEOUT:-60}"
+
+# Per test: root-only, a fresh bundle (busybox rootfs, `cruntime spec` config, terminal off), and
+# a tag that marks every cruntime process of this test (see leaked_processes).
+lc_setup() {
+	requires_root
+	common_setup
+	setup_bundle
+	LC_TAG="lctest-$$-$BATS_TEST_NUMBER-$RANDOM$RANDOM"
+	RUND_SEQ=0
+}
+
+lc_teardown() {
+	common_teardown
+}
+
+# cr ARGS...: cruntime with this test's --root/--log, killed after $LC_TIMEOUT seconds, with
+# LC_TAG in its environment only (the test shell does not export it), so a process that still
+# carries it after cruntime returned is a runtime process left behind (the init before execve,
+# a hook).
+cr() {
+	local debug=()
+	[ -n "${CRUNTIME_DEBUG:-}" ] && debug=(--debug)
+	env "LC_TAG=$LC_TAG" timeout -k 5 "$LC_TIMEOUT" \
+		"$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" "${debug[@]}" "$@"
+}
+
+# rund [-N] CMD...: like bats' `run --separate-stderr`, but stdin is /dev/null and stdout/stderr
+# go to files, never to a pipe: a container that outlives the command (create, run -d, a bug)
+# would otherwise hold bats' pipe open and hang the test. Sets status, output, stderr,
+# stderr_lines, and RUND_OUT/RUND_ERR (the files; a detached container keeps writing there).
+# With -N, fails unless the exit status is N.
+rund() {
+	local expect=""
+	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
+		expect="${1#-}"
+		shift
+	fi
+	RUND_SEQ=$((RUND_SEQ + 1))
+	RUND_OUT="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.out"
+	RUND_ERR="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.err"
+	status=0
+	"$@" </dev/null >"$RUND_OUT" 2>"$RUND_ERR" 3>&- || status=$?
+	output="$(cat "$RUND_OUT")"
+	stderr="$(cat "$RUND_ERR")"
+	stderr_lines=()
+	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
+	if [ -n "$expect" ] && [ "$status" -ne "$expect" ]; then
+		echo "rund: expected exit status $expect, got $status from: $*" >&2
+		echo "stdout: $output" >&2
+		echo "stderr: $stderr" >&2
+		return 1
+	fi
+}
+
+# set_args ARG...: process.args = the arguments.
+set_args() {
+	local json
+	json="$(jq -cn '$ARGS.positional' --args -- "$@")"
+	update_config ".process.args = $json"
+}
+
+# run_sh [-N] SCRIPT [RUN-FLAGS...]: run `sh -c SCRIPT` in a foreground `cruntime run` of
+# container "ct" (stdio in files, see rund). -N as for rund.
+run_sh() {
+	local expect=()
+	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
+		expect=("$1")
+		shift
+	fi
+	local script="$1"
+	shift
+	set_args sh -c "$script"
+	rund "${expect[@]}" cr run -b "$BUNDLE" "$@" ct
+}
+
+# status_of ID: the status field of `cruntime state ID` (empty if state fails).
+status_of() {
+	cr state "$1" 2>/dev/null | jq -r .status
+}
+
+# pid_of ID: the pid field of `cruntime state ID`.
+pid_of() {
+	cr state "$1" 2>/dev/null | jq -r .pid
+}
+
+# wait_for_status ID STATUS [SECONDS]: poll state until it reports STATUS (default 10 s).
+wait_for_status() {
+	local id="$1" want="$2" tries=$((${3:-10} * 20)) got=""
+	while [ "$tries" -gt 0 ]; do
+		got="$(status_of "$id")"
+		[ "$got" = "$want" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	fail "container $id: status '$got', expected '$want'"
+}
+
+# wait_for_file FILE [SECONDS]: until FILE exists and is not empty (default 10 s).
+wait_for_file() {
+	local file="$1" tries=$((${2:-10} * 20))
+	while [ "$tries" -gt 0 ]; do
+		[ -s "$file" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	fail "timed out waiting for $file"
+}
+
+# wait_for_socket PATH [SECONDS]
+wait_for_socket() {
+	local path="$1" tries=$((${2:-10} * 20))
+	while [ "$tries" -gt 0 ]; do
+		[ -S "$path" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	fail "timed out waiting for socket $path"
+}
+
+# start_bg OUT CMD...: start a helper process in the background (stdout+stderr to OUT), record
+# its pid for teardown (killed by pid, never by name); sets BG_PID.
+start_bg() {
+	local out="$1"
+	shift
+	"$@" </dev/null >"$out" 2>&1 3>&- &
+	BG_PID=$!
+	echo "$BG_PID" >>"$PID_LIST"
+}
+
+# ns_inode PID TYPE: inode of /proc/PID/ns/TYPE (what `readlink` shows as TYPE:[inode]).
+ns_inode() {
+	stat -L -c %i "/proc/$1/ns/$2"
+}
+
+# leaked_processes: pids (other than this shell) whose environment carries this test's LC_TAG,
+# i.e. runtime processes (init before execve, hooks) still alive.
+leaked_processes() {
+	local dir pid
+	for dir in /proc/[0-9]*; do
+		pid="${dir#/proc/}"
+		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+		if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "LC_TAG=$LC_TAG"; then
+			echo "$pid"
+		fi
+	done
+}
+
+# mounts_under_tmpdir: host mounts whose mount point or source mentions this test's directory.
+mounts_under_tmpdir() {
+	grep -F -- "$BATS_TEST_TMPDIR" /proc/self/mountinfo || true
+}
+
+# snapshot_host: remember what assert_nothing_left compares against.
+snapshot_host() {
+	SNAP_MOUNTS="$(wc -l </proc/self/mountinfo)"
+	SNAP_ROOT="$(ls -A "$TEST_ROOT")"
+}
+
+# assert_nothing_left: after a failed command — no new state dir, nothing in `list -q`, no
+# runtime process of this test alive, no mount under the test dir, mount count unchanged.
+assert_nothing_left() {
+	local now leaked
+	[ "$(ls -A "$TEST_ROOT")" = "$SNAP_ROOT" ] ||
+		fail "state root changed: $(ls -la "$TEST_ROOT")" || return 1
+	now="$(cr list -q)" || fail "list -q failed" || return 1
+	[ -z "$now" ] || fail "list -q shows: $now" || return 1
+	# The init may take a moment to die after its parent reported the failure.
+	local tries=40
+	while leaked="$(leaked_processes)" && [ -n "$leaked" ] && [ "$tries" -gt 0 ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	[ -z "$leaked" ] || fail "runtime processes left behind: $(for p in $leaked; do
+		echo "$p: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+	done)" || return 1
+	[ -z "$(mounts_under_tmpdir)" ] || fail "mounts left behind: $(mounts_under_tmpdir)" || return 1
+	[ "$(wc -l </proc/self/mountinfo)" -eq "$SNAP_MOUNTS" ] ||
+		fail "host mount count changed from $SNAP_MOUNTS to $(wc -l </proc/self/mountinfo)"
+}
+
+# assert_one_error_line [SUBSTRING]: stderr of the last rund is exactly one `cruntime: ...`
+# line (containing SUBSTRING if given) and stdout is empty.
+assert_one_error_line() {
+	[ -z "$output" ] || fail "stdout not empty: $output" || return 1
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one stderr line, got: $stderr" || return 1
+	[[ "${stderr_lines[0]}" == "cruntime: "* ]] || fail "not a 'cruntime: ' line: $stderr" || return 1
+	[ -z "${1:-}" ] || [[ "$stderr" == *"$1"* ]] || fail "stderr lacks '$1': $stderr"
+}
+
+# hex_mask CAP_NUMBER...: the /proc/PID/status capability mask (16 hex digits) of those caps.
+hex_mask() {
+	local mask=0 n
+	for n in "$@"; do
+		mask=$((mask | (1 << n)))
+	done
+	printf '%016x\n' "$mask"
+}
+
+# status_field FILE KEY: the value of "KEY:\t..." in a /proc/PID/status-style text.
+status_field() {
+	awk -v k="$2:" '$1 == k { print $2 }' "$1"
+}
