@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/process/init.hpp"
@@ -28,6 +29,17 @@ Result<void> write_maps_for(pid_t pid, const InitContext& context) {
   const auto& linux_config = context.config->linux_config;
   if (!linux_config) return {};
   return write_id_maps(pid, *linux_config);
+}
+
+// Written from here, before the init runs anything, so a user namespace cannot get in the way.
+// Lowering below the current value needs CAP_SYS_RESOURCE (proc(5)).
+Result<void> write_oom_score_adj(pid_t pid, const spec::Config& config) {
+  if (!config.process || !config.process->oom_score_adj) return {};
+  std::string path = fmt::format("/proc/{}/oom_score_adj", pid);
+  UniqueFd fd = CR_TRY_CTX(fs::open(path, O_WRONLY), "process.oomScoreAdj");
+  CR_TRY_CTX(fs::write_all(fd.get(), std::to_string(*config.process->oom_score_adj)),
+             "process.oomScoreAdj: write {}", path);
+  return {};
 }
 
 // A pid is only talked about once it is ours: after kInitPid the intermediate is reaped and
@@ -103,6 +115,7 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
 
   auto served = [&]() -> Result<void> {
     if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
+    CR_TRY(write_oom_score_adj(clone.pid, *context.config));
     CR_TRY(parent_end.send(MsgType::kParentReady));
     return serve(parent_end, guard, context, callbacks);
   }();

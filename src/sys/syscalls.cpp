@@ -17,7 +17,8 @@ Result<CloneResult> clone3(uint64_t flags, int cgroup_fd) {
   clone_args args{};
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;  // with CLONE_PARENT the kernel uses the caller's own exit signal
+  // clone3 refuses an exit signal with CLONE_PARENT: the kernel uses the caller's own then.
+  args.exit_signal = (flags & CLONE_PARENT) != 0 ? 0 : SIGCHLD;
   if (cgroup_fd >= 0) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = static_cast<uint64_t>(cgroup_fd);
