@@ -213,3 +213,24 @@ hex_mask() {
 status_field() {
 	awk -v k="$2:" '$1 == k { print $2 }' "$1"
 }
+
+# add_shared_dir: $SHARED (a host directory, mode 0777) bind-mounted read-write at /shared in the
+# container, so markers written inside are visible from the test (the rootfs is read-only).
+add_shared_dir() {
+	SHARED="$BATS_TEST_TMPDIR/shared"
+	mkdir -p "$SHARED"
+	chmod 0777 "$SHARED"
+	update_config '.mounts += [{"destination": "/shared", "type": "bind", "source": "'"$SHARED"'",
+		"options": ["rbind", "rw"]}]'
+}
+
+# add_tmpfs DEST: a writable tmpfs at DEST in the container.
+add_tmpfs() {
+	update_config '.mounts += [{"destination": "'"$1"'", "type": "tmpfs", "source": "tmpfs",
+		"options": ["nosuid", "nodev", "mode=1777"]}]'
+}
+
+# sleeper_args: process.args that write /shared/ready and then sleep (needs add_shared_dir).
+sleeper_args() {
+	set_args sh -c 'echo $$ >/shared/ready; exec sleep 1000'
+}

@@ -2,9 +2,11 @@
 // Runs on a copy of the parent's stack: never return into the parent's frames, never throw.
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,10 +31,19 @@ namespace {
 
 // What the init carries from setup to execve.
 struct Payload {
+  UniqueFd proc;  // the runtime's /proc, kept across pivot_root to reopen the exec fifo
   std::string path;
   std::vector<std::string> argv;
   std::vector<std::string> env;
 };
+
+Result<UniqueFd> open_procfs() {
+  UniqueFd proc = CR_TRY(fs::open("/proc", O_PATH | O_DIRECTORY));
+  struct statfs st{};
+  if (::fstatfs(proc.get(), &st) != 0) return fail(Error::sys(errno, "statfs /proc"));
+  if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("/proc is not a procfs");
+  return proc;
+}
 
 Result<void> guard_against_parent_death(const InitContext& context) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
@@ -102,6 +113,19 @@ Result<void> apply_process_limits(const spec::Config& config, const spec::Proces
   return {};
 }
 
+// Without a mount namespace every mount would land in the host's: like runc, mount nothing and
+// only change root. (validate() already refuses masked/read-only paths in this case.)
+Result<void> chroot_without_mount_namespace(const spec::Config& config, const std::string& rootfs) {
+  if (config.mounts && !config.mounts->empty()) {
+    log::warn("no mount namespace in linux.namespaces: the {} entries of mounts are not mounted",
+              config.mounts->size());
+  }
+  if (::chdir(rootfs.c_str()) != 0) return fail(Error::sys(errno, fmt::format("chdir {}", rootfs)));
+  if (::chroot(".") != 0) return fail(Error::sys(errno, fmt::format("chroot {}", rootfs)));
+  if (::chdir("/") != 0) return fail(Error::sys(errno, "chdir /"));
+  return {};
+}
+
 // chdir into process.cwd (created 0755 when missing, as runc) and make sure the result is
 // inside the container: a leaked host directory fd as cwd was CVE-2024-21626.
 Result<void> enter_cwd(const spec::Process& process) {
@@ -160,17 +184,24 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   if (config.linux_config && config.linux_config->sysctl) {
     CR_TRY_CTX(apply_sysctl(*config.linux_config->sysctl), "linux.sysctl");
   }
-  CR_TRY_CTX(rootfs::prepare_rootfs(config, context.rootfs), "rootfs");
+  bool own_mounts = context.plan.has(CLONE_NEWNS);
+  if (own_mounts) CR_TRY_CTX(rootfs::prepare_rootfs(config, context.rootfs), "rootfs");
   CR_TRY(sync.send(MsgType::kHooksRequest));
   CR_TRY(sync.expect(MsgType::kHooksDone));
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
-  CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
-
   Payload payload;
+  // The container may have no /proc at all (or one it controls): keep a handle on ours.
+  payload.proc = CR_TRY_CTX(open_procfs(), "keep a /proc handle");
+  if (own_mounts) {
+    CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
+  } else {
+    CR_TRY(chroot_without_mount_namespace(config, context.rootfs.rootfs));
+  }
+
   if (config.process && config.process->terminal.value_or(false)) {
     CR_TRY_CTX(setup_terminal(context.console_socket, *config.process), "process.terminal");
   }
-  CR_TRY_CTX(rootfs::finalize_rootfs(config), "rootfs");
+  if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config), "rootfs");
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 
@@ -196,9 +227,9 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
 }
 
 // Block until `start` opens the fifo, then tell it we were released.
-Result<UniqueFd> wait_for_start(const InitContext& context) {
-  std::string path = fmt::format("/proc/self/fd/{}", context.exec_fifo);
-  UniqueFd fifo = CR_TRY_CTX(fs::open(path, O_WRONLY), "reopen the exec fifo (is /proc mounted?)");
+Result<UniqueFd> wait_for_start(const InitContext& context, const Payload& payload) {
+  std::string path = fmt::format("self/fd/{}", context.exec_fifo);
+  UniqueFd fifo = CR_TRY_CTX(fs::open_at(payload.proc.get(), path, O_WRONLY), "reopen the exec fifo");
   CR_TRY_CTX(fs::write_all(fifo.get(), "0"), "write the exec fifo");
   return fifo;
 }
@@ -244,7 +275,7 @@ Result<void> exec_payload(const InitContext& context, const Payload& payload) {
   sync.close();
   ::prctl(PR_SET_PDEATHSIG, 0);  // `create` exits now; the init must outlive it
 
-  auto fifo = wait_for_start(context);
+  auto fifo = wait_for_start(context, *payload);
   if (!fifo) _exit(1);
   auto exec = exec_payload(context, *payload);
   // Only failures get here. `start` reads the rest of the fifo: anything after "0" is an error.

@@ -15,92 +15,14 @@
 #include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
-#include "cruntime/base/strings.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
-#include "security/child_runner.hpp"
+#include "root/rootfs_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cruntime::rootfs {
 namespace {
 
-struct MountLine {
-  std::string point;
-  std::string options;  // per-mount options: "ro,nosuid,..."
-  std::string type;
-};
-
-std::vector<MountLine> read_mounts() {
-  std::vector<MountLine> out;
-  auto text = fs::read_file("/proc/self/mountinfo");
-  if (!text) return out;
-  for (const std::string& line : strings::split(*text, '\n')) {
-    std::vector<std::string> f = strings::split(line, ' ');
-    size_t dash = 0;
-    while (dash < f.size() && f[dash] != "-") ++dash;
-    if (f.size() < 6 || dash + 1 >= f.size()) continue;
-    out.push_back({f[4], f[5], f[dash + 1]});
-  }
-  return out;
-}
-
-const MountLine* top_mount(const std::vector<MountLine>& mounts, const std::string& point) {
-  const MountLine* found = nullptr;
-  for (const MountLine& m : mounts) {
-    if (m.point == point) found = &m;  // the last one listed is the top of the stack
-  }
-  return found;
-}
-
-bool is_ro(const MountLine* m) { return m != nullptr && m->options.starts_with("ro"); }
-
-void write(const std::string& path, const std::string& text) {
-  REQUIRE(fs::write_file_atomic(path, text));
-}
-
-spec::Mount make_mount(std::string dest, std::string type, std::string source,
-                       std::vector<std::string> options) {
-  spec::Mount m;
-  m.destination = std::move(dest);
-  m.type = std::move(type);
-  m.source = std::move(source);
-  m.options = std::move(options);
-  return m;
-}
-
-spec::Config base_config() {
-  spec::Config config;
-  config.oci_version = "1.2.0";
-  config.root = spec::Root{"rootfs", std::nullopt};
-  config.linux_config = spec::Linux{};
-  config.linux_config->namespaces = std::vector<spec::Namespace>{{"mount", std::nullopt}};
-  return config;
-}
-
-// Run `body` in a child that has its own, private mount namespace; "" means success.
-template <class Body>
-std::string in_mount_namespace(Body&& body) {
-  auto outcome = test::run_in_child([&](std::string& out) {
-    if (::unshare(CLONE_NEWNS) != 0) {
-      out = "unshare(CLONE_NEWNS) failed";
-      return 2;
-    }
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-      out = "make / rprivate failed";
-      return 2;
-    }
-    out = body();
-    return out.empty() ? 0 : 1;
-  });
-  if (!outcome.exited_with(0) && outcome.output.empty()) return "child died";
-  return outcome.output;
-}
-
-bool host_mounts_mention(const std::string& text) {
-  for (const MountLine& m : read_mounts()) {
-    if (m.point.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+using namespace test::rootfs_fixture;
 
 std::string check_node(const std::string& path, mode_t type, unsigned major, unsigned minor,
                        mode_t mode) {
@@ -122,7 +44,7 @@ bool open_fails_with(const std::string& path, int flags, int err) {
   return fd < 0 && errno == err;
 }
 
-std::string inspect_container(bool has_acpi) {
+std::string inspect_container(bool has_acpi, bool has_keys) {
   std::string bad;
   const auto mounts = read_mounts();
   for (const char* point : {"/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
@@ -137,8 +59,7 @@ std::string inspect_container(bool has_acpi) {
     if (m.point.starts_with("/sys/fs/cgroup/") && !is_ro(&m)) bad += m.point + " not ro; ";
   }
   if (is_ro(top_mount(mounts, "/tmp"))) bad += "/tmp ro; ";
-  const MountLine* kcore = top_mount(mounts, "/proc/kcore");
-  if (::access("/proc/kcore", F_OK) == 0 && kcore == nullptr) bad += "/proc/kcore not masked; ";
+  if (has_keys && top_mount(mounts, "/proc/keys") == nullptr) bad += "/proc/keys not masked; ";
   if (has_acpi && !is_ro(top_mount(mounts, "/proc/acpi"))) bad += "/proc/acpi not masked; ";
   bad += check_node("/dev/null", S_IFCHR, 1, 3, 0666);
   bad += check_node("/dev/zero", S_IFCHR, 1, 5, 0666);
@@ -162,7 +83,9 @@ std::string inspect_container(bool has_acpi) {
     bad += "/tmp not writable; ";
   }
   struct stat masked {};
-  if (::stat("/proc/kcore", &masked) == 0 && masked.st_rdev != makedev(1, 3)) bad += "kcore not null; ";
+  if (has_keys && (::stat("/proc/keys", &masked) != 0 || masked.st_rdev != makedev(1, 3))) {
+    bad += "/proc/keys is not /dev/null; ";
+  }
   char cwd[PATH_MAX] = {};
   if (::getcwd(cwd, sizeof cwd) == nullptr || std::string(cwd) != "/") bad += "cwd; ";
   return bad;
@@ -204,9 +127,11 @@ TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[
   };
   config.linux_config->devices = std::vector<spec::Device>{
       {"c", "/dev/custom", 1, 7, 0640, 1000, 1001}};
-  config.linux_config->masked_paths = std::vector<std::string>{"/proc/kcore", "/proc/acpi", "/proc/no-such"};
+  config.linux_config->masked_paths =
+      std::vector<std::string>{"/proc/kcore", "/proc/keys", "/proc/acpi", "/proc/no-such"};
   config.linux_config->readonly_paths = std::vector<std::string>{"/proc/sys", "/proc/no-such"};
   const bool has_acpi = ::access("/proc/acpi", F_OK) == 0;
+  const bool has_keys = ::access("/proc/keys", F_OK) == 0;
   RootfsOptions options{rootfs, tmp.join("bundle"), false, false};
   REQUIRE(fs::mkdir_p(options.bundle));
 
@@ -214,7 +139,7 @@ TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[
     if (auto r = prepare_rootfs(config, options); !r) return "prepare: " + r.error().to_string();
     if (auto r = switch_root(options); !r) return "switch: " + r.error().to_string();
     if (auto r = finalize_rootfs(config); !r) return "finalize: " + r.error().to_string();
-    return inspect_container(has_acpi);
+    return inspect_container(has_acpi, has_keys);
   });
   CHECK(report == "");
   CHECK_FALSE(host_mounts_mention(tmp.path()));
