@@ -6,8 +6,8 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-IMPLEMENTED=(state list spec features)
-NOT_IMPLEMENTED=(create start run kill delete exec pause resume ps events update checkpoint restore)
+IMPLEMENTED=(create start run kill delete state list spec features)
+NOT_IMPLEMENTED=(exec pause resume ps events update checkpoint restore)
 
 @test "--help and -h print the command list and exit 0" {
 	local flag cmd

@@ -49,7 +49,8 @@ teardown() { lc_teardown; }
 	[ "$(jq -r .pid <<<"$output")" = "$pid" ]
 	# After start the exec fifo is gone: only the running payload remains.
 	[ ! -e "$TEST_ROOT/ct/exec.fifo" ]
-	[ "$(readlink "/proc/$pid/exe")" = "$BUNDLE/rootfs/bin/busybox" ]
+	# The init is the payload now (same file; the path the host would print is the container's).
+	[ "$(stat -L -c %d:%i "/proc/$pid/exe")" = "$(stat -c %d:%i "$BUNDLE/rootfs/bin/busybox")" ]
 
 	rund -0 cr kill ct KILL
 	wait_for_status ct stopped
@@ -88,6 +89,54 @@ teardown() { lc_teardown; }
 	wait "$run_pid" || rc=$?
 	[ "$rc" -eq 137 ] || fail "run exited $rc, expected 137 (128+SIGKILL); stderr: $(cat "$BATS_TEST_TMPDIR/run.err")"
 	[ ! -e "$TEST_ROOT/ct" ]
+}
+
+@test "run: stdin reaches the container; the output is complete when run returns" {
+	seq 1 2000 >"$BATS_TEST_TMPDIR/in"
+	set_args sh -c 'cat; echo done'
+	cr run -b "$BUNDLE" ct <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&-
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(seq 1 2000; echo done)" ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "run: signals sent to cruntime are forwarded to the container" {
+	set_args sh -c 'trap "echo USR1 >>/shared/signals; exit 42" USR1
+		echo $$ >/shared/ready
+		while :; do sleep 0.05; done'
+	# cruntime itself (not the cr wrapper), so that $! is its pid.
+	"$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" run -b "$BUNDLE" ct \
+		</dev/null >"$BATS_TEST_TMPDIR/run.out" 2>"$BATS_TEST_TMPDIR/run.err" 3>&- &
+	local run_pid=$!
+	echo "$run_pid" >>"$PID_LIST"
+	wait_for_file "$SHARED/ready"
+	kill -USR1 "$run_pid"
+	local rc=0
+	wait "$run_pid" || rc=$?
+	[ "$rc" -eq 42 ] || fail "run exited $rc, expected 42; stderr: $(cat "$BATS_TEST_TMPDIR/run.err")"
+	[ "$(cat "$SHARED/signals")" = USR1 ]
+}
+
+@test "concurrent creates of one id: exactly one succeeds" {
+	sleeper_args
+	local i pids=()
+	for i in 1 2 3 4 5 6; do
+		cr create -b "$BUNDLE" ct </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/create.$i.err" 3>&- &
+		pids+=($!)
+	done
+	local ok=0 failed=0
+	for i in "${!pids[@]}"; do
+		if wait "${pids[$i]}"; then
+			ok=$((ok + 1))
+		else
+			failed=$((failed + 1))
+			grep -q "already exists" "$BATS_TEST_TMPDIR/create.$((i + 1)).err" ||
+				fail "create $((i + 1)): $(cat "$BATS_TEST_TMPDIR/create.$((i + 1)).err")"
+		fi
+	done
+	[ "$ok" -eq 1 ] || fail "$ok creates succeeded"
+	[ "$failed" -eq 5 ]
+	[ "$(status_of ct)" = created ]
+	[ "$(cr list -q)" = ct ]
 }
 
 @test "run -d: returns at once with the container running; pid file written" {

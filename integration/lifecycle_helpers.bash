@@ -152,7 +152,7 @@ leaked_processes() {
 	for dir in /proc/[0-9]*; do
 		pid="${dir#/proc/}"
 		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
-		if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "LC_TAG=$LC_TAG"; then
+		if grep -qsxzF "LC_TAG=$LC_TAG" "$dir/environ"; then
 			echo "$pid"
 		fi
 	done

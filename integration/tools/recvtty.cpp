@@ -2,8 +2,9 @@
 // exactly one fd, describe that fd in an info file, then relay the pty master to stdout.
 //
 // usage: recvtty [--info FILE] [--write TEXT] [--timeout SECONDS] SOCKET
-//   --info FILE    key=value lines: cmsgs, fds, name, pty_master (1 if the fd is /dev/ptmx-like
-//                  and answers TIOCGPTN), ptn, rows, cols. Written atomically once received.
+//   --info FILE    key=value lines: cmsgs, fds, truncated, eof (1 if the sender closed the
+//                  connection within a second of its message), name, pty_master (1 if the fd
+//                  is /dev/ptmx-like and answers TIOCGPTN), ptn, rows, cols. Written atomically.
 //   --write TEXT   written to the master after receipt (e.g. input for a shell).
 //   --timeout S    give up (exit 3) if no connection or no EOF within S seconds (default 30).
 // Exit: 0 when the pty hung up (every slave fd closed), 2 bad message, 3 timeout, 1 other errors.
@@ -56,9 +57,9 @@ bool parse(int argc, char** argv, Options& o) {
   return !o.socket.empty() && o.timeout_s > 0;
 }
 
-std::string describe(const cruntime::tools::Message& m) {
-  std::string out = fmt::format("cmsgs={}\nfds={}\ntruncated={}\nname={}\n", m.cmsgs, m.fds.size(),
-                                m.truncated ? 1 : 0, m.data);
+std::string describe(const cruntime::tools::Message& m, bool eof) {
+  std::string out = fmt::format("cmsgs={}\nfds={}\ntruncated={}\neof={}\nname={}\n", m.cmsgs,
+                                m.fds.size(), m.truncated ? 1 : 0, eof ? 1 : 0, m.data);
   if (m.fds.size() != 1) return out;
   int fd = m.fds[0].get();
   struct stat st{};
@@ -114,11 +115,12 @@ int main(int argc, char** argv) {
     return 3;
   }
   cruntime::tools::Message message;
-  if (!cruntime::tools::receive_all(conn.get(), message)) {
+  bool eof = false;
+  if (!cruntime::tools::receive_all(conn.get(), message, 1000, eof)) {
     fmt::print(stderr, "recvtty: recvmsg: {}\n", std::strerror(errno));
     return 1;
   }
-  std::string info = describe(message);
+  std::string info = describe(message, eof);
   if (!o.info.empty() && !cruntime::tools::write_file_atomic(o.info, info)) {
     fmt::print(stderr, "recvtty: write {}: {}\n", o.info, std::strerror(errno));
     return 1;

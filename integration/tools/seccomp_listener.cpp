@@ -2,7 +2,8 @@
 // container-process-state JSON it carries, then answer every notification on the received fd.
 //
 // usage: seccomp-listener --state FILE [--errno N] [--timeout SECONDS] SOCKET
-//   --state FILE   the received JSON, verbatim; FILE.fds gets "cmsgs=C fds=N". Atomic writes.
+//   --state FILE   the received JSON, verbatim; FILE.fds gets "cmsgs=C fds=N eof=E" (E: the
+//                  sender closed within a second). Atomic writes.
 //   --errno N      answer each notification with -N (default EPERM); 0 lets the call continue.
 //   --timeout S    give up after S seconds (default 30).
 // stdout: one line per notification, "syscall=<nr> pid=<pid>".
@@ -113,11 +114,13 @@ int main(int argc, char** argv) {
     return 3;
   }
   cruntime::tools::Message message;
-  if (!cruntime::tools::receive_all(conn.get(), message)) {
+  bool eof = false;
+  if (!cruntime::tools::receive_all(conn.get(), message, 1000, eof)) {
     fmt::print(stderr, "seccomp-listener: recvmsg: {}\n", std::strerror(errno));
     return 1;
   }
-  std::string counts = fmt::format("cmsgs={} fds={}\n", message.cmsgs, message.fds.size());
+  std::string counts =
+      fmt::format("cmsgs={} fds={} eof={}\n", message.cmsgs, message.fds.size(), eof ? 1 : 0);
   if (!cruntime::tools::write_file_atomic(o.state + ".fds", counts) ||
       !cruntime::tools::write_file_atomic(o.state, message.data)) {
     fmt::print(stderr, "seccomp-listener: write {}: {}\n", o.state, std::strerror(errno));

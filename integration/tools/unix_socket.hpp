@@ -76,7 +76,8 @@ struct Message {
   bool truncated = false;  // MSG_CTRUNC: more fds than the buffer could take
 };
 
-inline bool receive_all(int sock, Message& out) {
+// One recvmsg into `out`. Returns the byte count (0 = EOF), or -1 on error.
+inline ssize_t receive_one(int sock, Message& out) {
   for (;;) {
     char data[4096];
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16)];
@@ -88,7 +89,7 @@ inline bool receive_all(int sock, Message& out) {
     msg.msg_controllen = sizeof control;
     ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
+    if (n < 0) return -1;
     if ((msg.msg_flags & MSG_CTRUNC) != 0) out.truncated = true;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
@@ -100,10 +101,29 @@ inline bool receive_all(int sock, Message& out) {
         out.fds.emplace_back(fd);
       }
     }
-    if (n == 0) return true;
     out.data.append(data, static_cast<size_t>(n));
+    return n;
+  }
+}
+
+// The first message, then whatever else arrives until the peer closes or `grace_ms` passes
+// without news (a sender may keep the socket open; receivers like go-runc read once).
+// Sets `eof` when the peer closed within the grace period.
+inline bool receive_all(int sock, Message& out, int grace_ms, bool& eof) {
+  eof = false;
+  ssize_t n = receive_one(sock, out);
+  if (n < 0) return false;
+  while (n > 0) {
+    pollfd p{sock, POLLIN, 0};
+    int ready = ::poll(&p, 1, grace_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return ready == 0;
+    n = receive_one(sock, out);
+    if (n < 0) return false;
     if (out.data.size() > 1024 * 1024) return false;
   }
+  eof = true;
+  return true;
 }
 
 // Write a whole file through a temporary name, so a poller never sees it half written.

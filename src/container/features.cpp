@@ -2,9 +2,9 @@
 //
 // Keep this file true. It lists only what cruntime implements today, and callers trust it
 // (containerd and CRI-O decide e.g. on `rro` or idmapped mounts from it). Cruntime cannot run
-// containers yet, so hooks, mountOptions and linux.* are absent on purpose. Every later feature
-// (hooks, namespaces, capabilities, cgroup drivers, seccomp, mount options, ...) must add itself
-// here in the same change that makes it work, and never before.
+// containers with hooks, every namespace type, capabilities and seccomp. Every later feature
+// (cgroup drivers, mount extensions, ...) must add itself here in the same change that makes it
+// work, and never before.
 #include <fmt/format.h>
 #include <seccomp.h>
 
@@ -12,6 +12,8 @@
 
 #include "cruntime/base/build_info.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/security/seccomp_tables.hpp"
+#include "cruntime/security/security.hpp"
 #include "cruntime/spec/version.hpp"
 
 namespace cruntime::container {
@@ -24,12 +26,41 @@ std::string libseccomp_version() {
   return fmt::format("{}.{}.{}", version->major, version->minor, version->micro);
 }
 
+spec::SeccompFeatures seccomp_features() {
+  spec::SeccompFeatures seccomp;
+  seccomp.enabled = true;
+  seccomp.actions = security::known_seccomp_actions();
+  seccomp.operators = security::known_seccomp_operators();
+  seccomp.archs = security::known_seccomp_architectures();
+  seccomp.known_flags = security::known_seccomp_flags();
+  std::vector<std::string> supported;
+  for (const auto& flag : security::known_seccomp_flags()) {
+    if (security::seccomp_flag_attribute(flag)) supported.push_back(flag);  // this libseccomp
+  }
+  seccomp.supported_flags = std::move(supported);
+  return seccomp;
+}
+
+spec::LinuxFeatures linux_features() {
+  spec::LinuxFeatures linux_features;
+  linux_features.namespaces =
+      std::vector<std::string>{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
+  linux_features.capabilities = security::known_capabilities();
+  linux_features.seccomp = seccomp_features();
+  linux_features.apparmor = spec::EnabledFeature{false};
+  linux_features.selinux = spec::EnabledFeature{false};
+  return linux_features;
+}
+
 }  // namespace
 
 spec::Features features() {
   spec::Features out;
   out.oci_version_min = std::string(spec::kOciVersionMin);
   out.oci_version_max = std::string(spec::kOciVersion);
+  out.hooks = std::vector<std::string>{"prestart",       "createRuntime", "createContainer",
+                                       "startContainer", "poststart",     "poststop"};
+  out.linux_features = linux_features();
   out.annotations["io.github.cruntime.version"] = build::kVersion;
   out.annotations["io.github.cruntime.commit"] = build::kCommit;
   out.annotations["io.github.cruntime.libseccomp.version"] = libseccomp_version();

@@ -26,11 +26,16 @@ struct DefaultDevice {
 
 // cli-contract §12.3 "Default devices".
 constexpr std::array<DefaultDevice, 6> kDefaultDevices = {{
-    {"/dev/null", 1, 3}, {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},
+    {"/dev/zero", 1, 5},
+    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8},
+    {"/dev/urandom", 1, 9},
+    {"/dev/tty", 5, 0},
 }};
 
-// target → link name; the same set runc creates (/proc/self rather than thread-self, as distros do).
+// target → link name; the same set runc creates (/proc/self rather than thread-self, as distros
+// do).
 constexpr std::array<std::pair<const char*, const char*>, 4> kDevLinks = {{
     {"/proc/self/fd", "/dev/fd"},
     {"/proc/self/fd/0", "/dev/stdin"},
@@ -58,7 +63,8 @@ Result<DeviceNode> node_of(const spec::Device& device) {
     int64_t major = device.major.value_or(-1);
     int64_t minor = device.minor.value_or(-1);
     if (major < 0 || major > kMaxMajor || minor < 0 || minor > kMaxMinor) {
-      return fail_msg("{}: major/minor must be set and within {}:{}", device.path, kMaxMajor, kMaxMinor);
+      return fail_msg("{}: major/minor must be set and within {}:{}", device.path, kMaxMajor,
+                      kMaxMinor);
     }
     node.major = static_cast<uint32_t>(major);
     node.minor = static_cast<uint32_t>(minor);
@@ -88,7 +94,8 @@ Result<UniqueFd> bind_target(const InRootParent& parent, const std::string& path
       return fail_msg("{} exists and is not a file to bind the device onto", path);
     }
   } else {
-    UniqueFd created(::openat(parent.dir.get(), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0));
+    UniqueFd created(
+        ::openat(parent.dir.get(), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0));
     if (!created) return fail(Error::sys(errno, "create the mount point " + path));
   }
   UniqueFd target(::openat(parent.dir.get(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
@@ -99,7 +106,8 @@ Result<UniqueFd> bind_target(const InRootParent& parent, const std::string& path
 // Inside a user namespace mknod is not allowed: bind the host's node onto an empty file.
 Result<void> bind_host_node(const InRootParent& parent, const DeviceNode& node) {
   struct stat host {};
-  if (::stat(node.path.c_str(), &host) != 0) return fail(Error::sys(errno, "stat the host's " + node.path));
+  if (::stat(node.path.c_str(), &host) != 0)
+    return fail(Error::sys(errno, "stat the host's " + node.path));
   if (!matches(host, node)) return fail_msg("the host's {} is not {}", node.path, describe(node));
   UniqueFd target = CR_TRY(bind_target(parent, node.path));
   UniqueFd tree = CR_TRY(clone_mount_tree(AT_FDCWD, node.path, false));
@@ -109,12 +117,12 @@ Result<void> bind_host_node(const InRootParent& parent, const DeviceNode& node) 
 Result<void> finish_node(const InRootParent& parent, const DeviceNode& node) {
   const char* name = parent.name.c_str();
   struct stat st {};
-  if (::fstatat(parent.dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-      !matches(st, node)) {
+  if (::fstatat(parent.dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !matches(st, node)) {
     return fail_msg("{} is not the device node it was made as", node.path);
   }
   // mknod applied the umask; a verified device node (not a link) is safe to chmod by name.
-  if (::fchmodat(parent.dir.get(), name, node.mode, 0) != 0) return fail(Error::sys(errno, "chmod " + node.path));
+  if (::fchmodat(parent.dir.get(), name, node.mode, 0) != 0)
+    return fail(Error::sys(errno, "chmod " + node.path));
   if (::fchownat(parent.dir.get(), name, node.uid, node.gid, AT_SYMLINK_NOFOLLOW) != 0) {
     return fail(Error::sys(errno, "chown " + node.path));
   }
@@ -135,7 +143,8 @@ Result<void> create_node(int root_fd, const DeviceNode& node, bool bind) {
   if (::fstatat(parent.dir.get(), parent.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     return fail(Error::sys(errno, "stat " + node.path));
   }
-  if (!matches(st, node)) return fail_msg("{} already exists and is not {}", node.path, describe(node));
+  if (!matches(st, node))
+    return fail_msg("{} already exists and is not {}", node.path, describe(node));
   return {};
 }
 
@@ -181,7 +190,8 @@ bool dev_is_bind_mount(const spec::Config& config) {
   for (const spec::Mount& mount : *config.mounts) {
     if (clean_path(mount.destination) != "/dev") continue;
     static const std::vector<std::string> kNone;
-    auto options = parse_mount_options(mount.options ? *mount.options : kNone, mount.type.value_or(""));
+    auto options =
+        parse_mount_options(mount.options ? *mount.options : kNone, mount.type.value_or(""));
     if (options && options->is_bind) return true;
   }
   return false;

@@ -22,9 +22,16 @@ namespace {
 
 // The files lxcfs emulates: the only targets runc allows below /proc.
 constexpr std::array<std::string_view, 10> kProcOverlays = {
-    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
-    "/proc/swaps",   "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
-    "/proc/sys/kernel/ns_last_pid",     "/proc/sys/crypto/fips_enabled",
+    "/proc/cpuinfo",
+    "/proc/diskstats",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/swaps",
+    "/proc/uptime",
+    "/proc/loadavg",
+    "/proc/slabinfo",
+    "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
 };
 
 bool is_procfs(const std::string& path) {
@@ -61,8 +68,9 @@ Result<void> mount_bind(const MountContext& context, const spec::Mount& mount,
   // Flags go on before the bind is visible, so a "ro" bind is never writable in the container.
   // mount_setattr changes only the flags named (locked ones stay, runc re-applies them by hand).
   const bool recursive = options.is_rbind && needs_recursive_attrs(source);
-  CR_TRY_CTX(set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), recursive),
-             "set the bind's flags");
+  CR_TRY_CTX(
+      set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), recursive),
+      "set the bind's flags");
   CR_TRY_CTX(set_mount_attr(tree.get(), {options.rec_attr_set, options.rec_attr_clr}, true),
              "set the recursive attributes");
   return attach_with_propagation(tree.get(), target.fd.get(), options);
@@ -82,7 +90,8 @@ Result<void> mount_filesystem(const MountContext& context, const spec::Mount& mo
   }
   UniqueFd mnt = CR_TRY_CTX(create_filesystem(fs), "mount {}", type);
   if (options.tmpcopyup) {
-    UniqueFd from = CR_TRY_CTX(open_in_root(target.fd.get(), ".", O_RDONLY | O_DIRECTORY), "tmpcopyup");
+    UniqueFd from =
+        CR_TRY_CTX(open_in_root(target.fd.get(), ".", O_RDONLY | O_DIRECTORY), "tmpcopyup");
     CR_TRY_CTX(copy_directory_contents(from.get(), mnt.get()), "tmpcopyup");
   }
   CR_TRY_CTX(set_mount_attr(mnt.get(), {options.rec_attr_set, options.rec_attr_clr}, true),
@@ -120,7 +129,8 @@ bool readonly_at_end(const spec::Mount& mount, const MountOptions& options) {
   return mount.type.value_or("") == "tmpfs" || mount_destination(mount) == "/dev";
 }
 
-NewFilesystem filesystem_of(const spec::Mount& mount, const MountOptions& options, bool keep_readonly) {
+NewFilesystem filesystem_of(const spec::Mount& mount, const MountOptions& options,
+                            bool keep_readonly) {
   NewFilesystem fs;
   fs.type = mount.type.value_or("");
   fs.source = mount.source.value_or("");
@@ -131,7 +141,8 @@ NewFilesystem filesystem_of(const spec::Mount& mount, const MountOptions& option
   return fs;
 }
 
-Result<MountTarget> open_mount_target(const MountContext& context, const std::string& dest, bool file) {
+Result<MountTarget> open_mount_target(const MountContext& context, const std::string& dest,
+                                      bool file) {
   MountTarget out;
   auto found = open_in_root(context.root_fd, dest, O_PATH);
   if (found) {
@@ -139,9 +150,11 @@ Result<MountTarget> open_mount_target(const MountContext& context, const std::st
     out.existed = true;
     return out;
   }
-  if (found.error().code() != ENOENT) return fail(std::move(found).error().with_context("mount target"));
+  if (found.error().code() != ENOENT)
+    return fail(std::move(found).error().with_context("mount target"));
   if (file) {
-    out.fd = CR_TRY_CTX(open_or_create_file_in_root(context.root_fd, dest), "make the mount target");
+    out.fd =
+        CR_TRY_CTX(open_or_create_file_in_root(context.root_fd, dest), "make the mount target");
   } else {
     out.fd = CR_TRY_CTX(mkdir_all_in_root(context.root_fd, dest), "make the mount target");
   }

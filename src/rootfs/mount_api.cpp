@@ -1,4 +1,4 @@
-// The fd-based mount API (Linux 5.12+): detached trees, move_mount onto fds, attributes, fs contexts.
+// The fd-based mount API (5.12+): detached trees, move_mount onto fds, attrs, fs contexts.
 #include "cruntime/rootfs/mount_api.hpp"
 
 #include <fcntl.h>
@@ -55,12 +55,14 @@ Result<UniqueFd> clone_mount_tree(int dir_fd, const std::string& path, bool recu
   if (recursive) flags |= AT_RECURSIVE;
   if (path.empty()) flags |= AT_EMPTY_PATH;
   int fd = ::open_tree(dir_fd, path.c_str(), flags);
-  if (fd < 0) return fail(Error::sys(errno, fmt::format("open_tree {}", path.empty() ? "(fd)" : path)));
+  if (fd < 0)
+    return fail(Error::sys(errno, fmt::format("open_tree {}", path.empty() ? "(fd)" : path)));
   return UniqueFd(fd);
 }
 
 Result<void> attach_mount(int mount_fd, int target_fd) {
-  if (::move_mount(mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
+  if (::move_mount(mount_fd, "", target_fd, "",
+                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
     return fail(Error::sys(errno, "move_mount"));
   }
   return {};

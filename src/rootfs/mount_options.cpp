@@ -19,22 +19,38 @@ struct FlagOption {
 // mount(8) flag names. "acl" is deliberately absent: it is filesystem data, not MS_POSIXACL
 // (runc issue 3738). "defaults" is accepted and means nothing.
 constexpr std::array<FlagOption, 33> kFlagOptions = {{
-    {"async", true, MS_SYNCHRONOUS},     {"atime", true, MS_NOATIME},
-    {"bind", false, MS_BIND},            {"defaults", false, 0},
-    {"dev", true, MS_NODEV},             {"diratime", true, MS_NODIRATIME},
-    {"dirsync", false, MS_DIRSYNC},      {"exec", true, MS_NOEXEC},
-    {"iversion", false, MS_I_VERSION},   {"lazytime", false, MS_LAZYTIME},
-    {"loud", true, MS_SILENT},           {"mand", false, MS_MANDLOCK},
-    {"noatime", false, MS_NOATIME},      {"nodev", false, MS_NODEV},
-    {"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
-    {"noiversion", true, MS_I_VERSION},  {"nolazytime", true, MS_LAZYTIME},
-    {"nomand", true, MS_MANDLOCK},       {"norelatime", true, MS_RELATIME},
-    {"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
-    {"nosymfollow", false, MS_NOSYMFOLLOW}, {"rbind", false, MS_BIND | MS_REC},
-    {"relatime", false, MS_RELATIME},    {"remount", false, MS_REMOUNT},
-    {"ro", false, MS_RDONLY},            {"rw", true, MS_RDONLY},
-    {"silent", false, MS_SILENT},        {"strictatime", false, MS_STRICTATIME},
-    {"suid", true, MS_NOSUID},           {"sync", false, MS_SYNCHRONOUS},
+    {"async", true, MS_SYNCHRONOUS},
+    {"atime", true, MS_NOATIME},
+    {"bind", false, MS_BIND},
+    {"defaults", false, 0},
+    {"dev", true, MS_NODEV},
+    {"diratime", true, MS_NODIRATIME},
+    {"dirsync", false, MS_DIRSYNC},
+    {"exec", true, MS_NOEXEC},
+    {"iversion", false, MS_I_VERSION},
+    {"lazytime", false, MS_LAZYTIME},
+    {"loud", true, MS_SILENT},
+    {"mand", false, MS_MANDLOCK},
+    {"noatime", false, MS_NOATIME},
+    {"nodev", false, MS_NODEV},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"noexec", false, MS_NOEXEC},
+    {"noiversion", true, MS_I_VERSION},
+    {"nolazytime", true, MS_LAZYTIME},
+    {"nomand", true, MS_MANDLOCK},
+    {"norelatime", true, MS_RELATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
+    {"nosuid", false, MS_NOSUID},
+    {"nosymfollow", false, MS_NOSYMFOLLOW},
+    {"rbind", false, MS_BIND | MS_REC},
+    {"relatime", false, MS_RELATIME},
+    {"remount", false, MS_REMOUNT},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"silent", false, MS_SILENT},
+    {"strictatime", false, MS_STRICTATIME},
+    {"suid", true, MS_NOSUID},
+    {"sync", false, MS_SYNCHRONOUS},
     {"symfollow", true, MS_NOSYMFOLLOW},
 }};
 
@@ -44,10 +60,14 @@ struct PropagationOption {
 };
 
 constexpr std::array<PropagationOption, 8> kPropagationOptions = {{
-    {"private", MS_PRIVATE},      {"rprivate", MS_PRIVATE | MS_REC},
-    {"shared", MS_SHARED},        {"rshared", MS_SHARED | MS_REC},
-    {"slave", MS_SLAVE},          {"rslave", MS_SLAVE | MS_REC},
-    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},
+    {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},
+    {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},
+    {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE},
+    {"runbindable", MS_UNBINDABLE | MS_REC},
 }};
 
 struct AttrOption {
@@ -58,15 +78,24 @@ struct AttrOption {
 
 // mount_setattr(2) attributes applied to the whole subtree (Linux 5.12+).
 constexpr std::array<AttrOption, 18> kRecursiveOptions = {{
-    {"rro", false, MOUNT_ATTR_RDONLY},           {"rrw", true, MOUNT_ATTR_RDONLY},
-    {"rnosuid", false, MOUNT_ATTR_NOSUID},       {"rsuid", true, MOUNT_ATTR_NOSUID},
-    {"rnodev", false, MOUNT_ATTR_NODEV},         {"rdev", true, MOUNT_ATTR_NODEV},
-    {"rnoexec", false, MOUNT_ATTR_NOEXEC},       {"rexec", true, MOUNT_ATTR_NOEXEC},
-    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
-    {"rrelatime", false, MOUNT_ATTR_RELATIME},   {"rnorelatime", true, MOUNT_ATTR_RELATIME},
-    {"rnoatime", false, MOUNT_ATTR_NOATIME},     {"ratime", true, MOUNT_ATTR_NOATIME},
-    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
-    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rro", false, MOUNT_ATTR_RDONLY},
+    {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},
+    {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},
+    {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},
+    {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rrelatime", false, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", true, MOUNT_ATTR_RELATIME},
+    {"rnoatime", false, MOUNT_ATTR_NOATIME},
+    {"ratime", true, MOUNT_ATTR_NOATIME},
+    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 }};
 
 constexpr unsigned long kAtimeFlags = MS_NOATIME | MS_RELATIME | MS_STRICTATIME;
@@ -187,7 +216,9 @@ std::optional<unsigned long> parse_propagation(std::string_view name) {
   return std::nullopt;
 }
 
-uint64_t propagation_type(unsigned long flags) { return flags & ~static_cast<unsigned long>(MS_REC); }
+uint64_t propagation_type(unsigned long flags) {
+  return flags & ~static_cast<unsigned long>(MS_REC);
+}
 
 bool propagation_recursive(unsigned long flags) { return (flags & MS_REC) != 0; }
 

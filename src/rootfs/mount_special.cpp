@@ -58,7 +58,8 @@ Result<void> copy_file(int from_dir, int to_dir, const char* name, const struct 
     if (n < 0) return fail(Error::sys(errno, fmt::format("copy {}", name)));
     if (n == 0) break;
   }
-  if (::fchown(out.get(), st.st_uid, st.st_gid) != 0 || ::fchmod(out.get(), st.st_mode & 07777) != 0) {
+  if (::fchown(out.get(), st.st_uid, st.st_gid) != 0 ||
+      ::fchmod(out.get(), st.st_mode & 07777) != 0) {
     return fail(Error::sys(errno, fmt::format("set owner and mode of {}", name)));
   }
   return {};
@@ -88,7 +89,8 @@ Result<void> copy_entry(int from_dir, int to_dir, const char* name, int depth) {
   }
   if (S_ISREG(st.st_mode)) return copy_file(from_dir, to_dir, name, st);
   if (S_ISDIR(st.st_mode)) {
-    if (::mkdirat(to_dir, name, 0700) != 0) return fail(Error::sys(errno, fmt::format("mkdir {}", name)));
+    if (::mkdirat(to_dir, name, 0700) != 0)
+      return fail(Error::sys(errno, fmt::format("mkdir {}", name)));
     int from_raw = ::openat(from_dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (from_raw < 0) return fail(Error::sys(errno, fmt::format("open {}", name)));
     UniqueFd from(from_raw);
@@ -96,7 +98,8 @@ Result<void> copy_entry(int from_dir, int to_dir, const char* name, int depth) {
     if (to_raw < 0) return fail(Error::sys(errno, fmt::format("open {}", name)));
     UniqueFd to(to_raw);
     CR_TRY_CTX(copy_contents(from.get(), to.get(), depth + 1), "{}", name);
-    if (::fchown(to.get(), st.st_uid, st.st_gid) != 0 || ::fchmod(to.get(), st.st_mode & 07777) != 0) {
+    if (::fchown(to.get(), st.st_uid, st.st_gid) != 0 ||
+        ::fchmod(to.get(), st.st_mode & 07777) != 0) {
       return fail(Error::sys(errno, fmt::format("set owner and mode of {}", name)));
     }
     return {};
@@ -106,7 +109,8 @@ Result<void> copy_entry(int from_dir, int to_dir, const char* name, int depth) {
     ssize_t n = ::readlinkat(from_dir, name, target, sizeof target - 1);
     if (n < 0) return fail(Error::sys(errno, fmt::format("readlink {}", name)));
     target[n] = '\0';
-    if (::symlinkat(target, to_dir, name) != 0) return fail(Error::sys(errno, fmt::format("symlink {}", name)));
+    if (::symlinkat(target, to_dir, name) != 0)
+      return fail(Error::sys(errno, fmt::format("symlink {}", name)));
   } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     if (::mknodat(to_dir, name, st.st_mode, st.st_rdev) != 0) {
       return fail(Error::sys(errno, fmt::format("mknod {}", name)));
@@ -131,8 +135,9 @@ Result<void> mount_proc_or_sysfs(const MountContext& context, const spec::Mount&
   if (!mnt) {
     Error error = std::move(mnt).error();
     if (type == "sysfs" && error.code() == EPERM && context.user_ns && !context.net_ns) {
-      error.add_context("a fresh sysfs in a user namespace needs a private network namespace "
-                        "(or use an rbind of /sys)");
+      error.add_context(
+          "a fresh sysfs in a user namespace needs a private network namespace "
+          "(or use an rbind of /sys)");
     }
     return fail(std::move(error).with_context("mount " + type));
   }
@@ -162,7 +167,8 @@ Result<void> mount_cgroup(const MountContext& context, const spec::Mount& mount,
                kHostCgroupRoot);
   }
   // TODO(rootfs): on v1/hybrid hosts bind only the container's own cgroup per controller.
-  UniqueFd tree = CR_TRY_CTX(clone_mount_tree(AT_FDCWD, kHostCgroupRoot, true), "bind {}", kHostCgroupRoot);
+  UniqueFd tree =
+      CR_TRY_CTX(clone_mount_tree(AT_FDCWD, kHostCgroupRoot, true), "bind {}", kHostCgroupRoot);
   CR_TRY_CTX(set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), true),
              "set the cgroup bind's flags");
   CR_TRY_CTX(set_mount_attr(tree.get(), {options.rec_attr_set, options.rec_attr_clr}, true),

@@ -53,7 +53,8 @@ Result<void> mask_paths(int root_fd, const std::vector<std::string>& paths) {
     UniqueFd target = CR_TRY_CTX(open_if_present(root_fd, path), "linux.maskedPaths {}", path);
     if (!target) continue;
     struct stat st {};
-    if (::fstat(target.get(), &st) != 0) return fail(Error::sys(errno, "linux.maskedPaths: stat " + path));
+    if (::fstat(target.get(), &st) != 0)
+      return fail(Error::sys(errno, "linux.maskedPaths: stat " + path));
     UniqueFd mask;
     if (S_ISDIR(st.st_mode)) {
       mask = CR_TRY_CTX(empty_tmpfs(), "linux.maskedPaths {}: mount tmpfs", path);
@@ -70,8 +71,10 @@ Result<void> make_paths_readonly(int root_fd, const std::vector<std::string>& pa
   for (const std::string& path : paths) {
     UniqueFd target = CR_TRY_CTX(open_if_present(root_fd, path), "linux.readonlyPaths {}", path);
     if (!target) continue;
-    UniqueFd tree = CR_TRY_CTX(clone_mount_tree(target.get(), "", true), "linux.readonlyPaths {}", path);
-    CR_TRY_CTX(set_mount_attr(tree.get(), {MOUNT_ATTR_RDONLY, 0}, true), "linux.readonlyPaths {}", path);
+    UniqueFd tree =
+        CR_TRY_CTX(clone_mount_tree(target.get(), "", true), "linux.readonlyPaths {}", path);
+    CR_TRY_CTX(set_mount_attr(tree.get(), {MOUNT_ATTR_RDONLY, 0}, true), "linux.readonlyPaths {}",
+               path);
     CR_TRY_CTX(attach_mount(tree.get(), target.get()), "linux.readonlyPaths {}", path);
   }
   return {};

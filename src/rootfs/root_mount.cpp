@@ -26,7 +26,8 @@ std::string unescape_mountinfo(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\\' && i + 3 < text.size() && is_octal(text[i + 1]) && is_octal(text[i + 2]) &&
         is_octal(text[i + 3])) {
-      out += static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0'));
+      out += static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
+                               (text[i + 3] - '0'));
       i += 3;
       continue;
     }
@@ -93,7 +94,8 @@ Result<void> isolate_mount_tree(const std::string& rootfs, unsigned long propaga
 }
 
 Result<UniqueFd> bind_rootfs_onto_itself(const std::string& rootfs) {
-  UniqueFd tree = CR_TRY_CTX(clone_mount_tree(AT_FDCWD, rootfs, true), "bind the rootfs onto itself");
+  UniqueFd tree =
+      CR_TRY_CTX(clone_mount_tree(AT_FDCWD, rootfs, true), "bind the rootfs onto itself");
   UniqueFd target = CR_TRY(fs::open(rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW));
   CR_TRY_CTX(attach_mount(tree.get(), target.get()), "bind the rootfs onto itself");
   return tree;  // after move_mount the fd names the root of the attached bind

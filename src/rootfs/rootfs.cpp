@@ -55,10 +55,14 @@ Result<unsigned long> root_propagation(const spec::Config& config) {
   return *flags;
 }
 
-Result<void> mount_config_entries(const spec::Config& config, const MountContext& context) {
+Result<void> mount_config_entries(const spec::Config& config, const RootfsOptions& options,
+                                  const MountContext& context) {
   if (!config.mounts) return {};
   const auto& mounts = *config.mounts;
   for (size_t i = 0; i < mounts.size(); ++i) {
+    if (mounts[i].type == "proc" && !options.new_pid_ns) {
+      log::debug("mounts[{}]: no new pid namespace, so this proc shows the host's processes", i);
+    }
     CR_TRY_CTX(mount_entry(context, mounts[i]), "mounts[{}] ({})", i, mounts[i].destination);
   }
   return {};
@@ -71,8 +75,8 @@ Result<void> remount_delayed_readonly(const spec::Config& config, int root_fd) {
   static const std::vector<std::string> kNone;
   for (size_t i = 0; i < mounts.size(); ++i) {
     const spec::Mount& mount = mounts[i];
-    MountOptions options = CR_TRY(parse_mount_options(mount.options ? *mount.options : kNone,
-                                                      mount.type.value_or("")));
+    MountOptions options = CR_TRY(
+        parse_mount_options(mount.options ? *mount.options : kNone, mount.type.value_or("")));
     if (!readonly_at_end(mount, options)) continue;
     UniqueFd target = CR_TRY_CTX(open_in_root(root_fd, mount_destination(mount), O_PATH),
                                  "mounts[{}] ({})", i, mount.destination);
@@ -102,12 +106,11 @@ Result<void> prepare_rootfs(const spec::Config& config, const RootfsOptions& opt
   context.user_ns = ns.user;
   context.net_ns = ns.net;
   context.cgroup_ns = ns.cgroup;
-  CR_TRY(mount_config_entries(config, context));
+  CR_TRY(mount_config_entries(config, options, context));
   // 4. Device nodes and links, unless /dev is the host's (a bind).
   if (!dev_is_bind_mount(config)) CR_TRY_CTX(setup_dev(root.get(), config, ns.user), "/dev");
   // 5. createContainer hooks run from the rootfs; switch_root pivots on ".".
   if (::fchdir(root.get()) != 0) return fail(Error::sys(errno, "chdir to the rootfs"));
-  if (!options.new_pid_ns) log::debug("no new pid namespace: a proc mount shows the host's pids");
   return {};
 }
 

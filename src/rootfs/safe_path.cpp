@@ -58,7 +58,8 @@ Result<std::string> redirect_through_link(int dir_fd, const std::string& dir_pat
   ssize_t n = ::readlinkat(dir_fd, name.c_str(), buf, sizeof buf - 1);
   if (n < 0) {
     int err = errno == EINVAL ? EEXIST : errno;
-    return fail(Error::sys(err, fmt::format("create {}/{}", dir_path == "/" ? "" : dir_path, name)));
+    return fail(
+        Error::sys(err, fmt::format("create {}/{}", dir_path == "/" ? "" : dir_path, name)));
   }
   std::string target(buf, static_cast<size_t>(n));
   // Relative targets are resolved from the link's directory; both stay inside the root.
@@ -146,7 +147,8 @@ Result<UniqueFd> mkdir_all_in_root(int root_fd, std::string_view path, mode_t mo
         walked = next;
         continue;
       }
-      if (errno != EEXIST) return fail(Error::sys(errno, fmt::format("mkdir {} in the rootfs", next)));
+      if (errno != EEXIST)
+        return fail(Error::sys(errno, fmt::format("mkdir {} in the rootfs", next)));
       // Missing yet existing: a dangling symlink. Create what it points to, inside the root.
       std::string target = CR_TRY(redirect_through_link(dir.get(), walked, parts[i]));
       current = join_rest(target, parts, i + 1);
@@ -167,13 +169,14 @@ Result<UniqueFd> open_or_create_file_in_root(int root_fd, std::string_view path,
     std::string dir_path = parent_path(current);
     std::string name = base_name(current);
     UniqueFd dir = CR_TRY(mkdir_all_in_root(root_fd, dir_path));
-    int fd = ::openat(dir.get(), name.c_str(),
-                      O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode);
+    int fd = ::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
+                      mode);
     if (fd >= 0) {
       UniqueFd created(fd);
       return open_created(dir.get(), name, O_PATH);
     }
-    if (errno != EEXIST) return fail(Error::sys(errno, fmt::format("create {} in the rootfs", current)));
+    if (errno != EEXIST)
+      return fail(Error::sys(errno, fmt::format("create {} in the rootfs", current)));
     current = CR_TRY(redirect_through_link(dir.get(), dir_path, name));
   }
   return fail(Error::sys(ELOOP, fmt::format("create {} in the rootfs", clean_path(path))));

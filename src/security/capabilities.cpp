@@ -93,7 +93,8 @@ Result<void> drop_bounding_set(const spec::Capabilities& caps) {
       return fail(Error::sys(errno, "read the bounding set"));
     }
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
-      return fail(Error::sys(errno, fmt::format("drop {} from the bounding set", capability_name(cap))));
+      return fail(
+          Error::sys(errno, fmt::format("drop {} from the bounding set", capability_name(cap))));
     }
   }
   return {};
@@ -102,8 +103,10 @@ Result<void> drop_bounding_set(const spec::Capabilities& caps) {
 Result<void> apply_capabilities(const spec::Capabilities& caps) {
   CapState state(cap_init());
   if (!state) return fail(Error::sys(errno, "cap_init"));
-  CR_TRY_CTX(set_flag(state.get(), CAP_EFFECTIVE, resolve(caps.effective, "effective")), "effective");
-  CR_TRY_CTX(set_flag(state.get(), CAP_PERMITTED, resolve(caps.permitted, "permitted")), "permitted");
+  CR_TRY_CTX(set_flag(state.get(), CAP_EFFECTIVE, resolve(caps.effective, "effective")),
+             "effective");
+  CR_TRY_CTX(set_flag(state.get(), CAP_PERMITTED, resolve(caps.permitted, "permitted")),
+             "permitted");
   CR_TRY_CTX(set_flag(state.get(), CAP_INHERITABLE, resolve(caps.inheritable, "inheritable")),
              "inheritable");
   // capset: effective must be a subset of permitted, and inheritable may only grow within

@@ -28,7 +28,9 @@ constexpr uint32_t kSyscallArgs = 6;
 constexpr size_t kOptimizeAbove = 32;
 
 // libseccomp returns -errno.
-Error seccomp_error(int rc, std::string what) { return Error::sys(rc < 0 ? -rc : EINVAL, std::move(what)); }
+Error seccomp_error(int rc, std::string what) {
+  return Error::sys(rc < 0 ? -rc : EINVAL, std::move(what));
+}
 
 // Until the agent holds the notify fd, the init's own syscalls must not wait on it: the fd
 // travels to the runtime with sendmsg, and log lines are write()s (runc refuses write too).
@@ -59,7 +61,8 @@ Result<std::vector<std::vector<scmp_arg_cmp>>> condition_sets(const spec::Seccom
 }
 
 // Adds one spec rule. Returns whether a notify rule went into the filter.
-Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule, uint32_t default_action) {
+Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule,
+                      uint32_t default_action) {
   const uint32_t action = CR_TRY_CTX(seccomp_action(rule.action, rule.errno_ret), "action");
   const auto sets = CR_TRY(condition_sets(rule));
   if (action == default_action) return false;  // redundant; libseccomp would reject it
@@ -68,8 +71,10 @@ Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule, uin
     const std::string& name = rule.names[i];
     if (name.empty()) return fail_msg("names[{}]: must not be empty", i);
     if (rule.action == kNotify && may_not_notify(name)) {
-      return fail_msg("names[{}]: SCMP_ACT_NOTIFY cannot be used for {}: the runtime needs it "
-                      "to hand the notify fd to the listener", i, name);
+      return fail_msg(
+          "names[{}]: SCMP_ACT_NOTIFY cannot be used for {}: the runtime needs it "
+          "to hand the notify fd to the listener",
+          i, name);
     }
     const int nr = seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) {
@@ -79,8 +84,9 @@ Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule, uin
       continue;
     }
     for (const auto& conditions : sets) {
-      const int rc = seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(conditions.size()),
-                                            conditions.empty() ? nullptr : conditions.data());
+      const int rc =
+          seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(conditions.size()),
+                                 conditions.empty() ? nullptr : conditions.data());
       if (rc < 0) return fail(seccomp_error(rc, fmt::format("add the rule for {}", name)));
     }
     added = true;
@@ -167,8 +173,8 @@ Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
   const bool has_rules = seccomp.syscalls && !seccomp.syscalls->empty();
   // An empty object means "no filter", as in runc.
   if (seccomp.default_action.empty() && !has_rules) return std::optional<UniqueFd>();
-  const uint32_t default_action =
-      CR_TRY_CTX(seccomp_action(seccomp.default_action, seccomp.default_errno_ret), "defaultAction");
+  const uint32_t default_action = CR_TRY_CTX(
+      seccomp_action(seccomp.default_action, seccomp.default_errno_ret), "defaultAction");
   if (default_action == SCMP_ACT_NOTIFY) {
     // The init's own syscalls up to execve would wait for an agent that has no fd yet.
     return fail_msg("defaultAction: SCMP_ACT_NOTIFY cannot be the default action");

@@ -100,8 +100,7 @@ struct Flag {
 };
 
 // libseccomp grew SCMP_FLTATR_CTL_WAITKILL in 2.6; the enum is not visible to #ifdef.
-constexpr bool kHasWaitKill =
-    SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6);
+constexpr bool kHasWaitKill = SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6);
 
 constexpr std::array<Flag, 4> kFlags = {{
     {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC},
@@ -125,7 +124,8 @@ Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> e
   for (const Action& action : kActions) {
     if (action.name != name) continue;
     if (!action.takes_errno) {
-      if (errno_ret) return fail_msg("errnoRet is only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
+      if (errno_ret)
+        return fail_msg("errnoRet is only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
       return action.value;
     }
     const uint32_t code = errno_ret.value_or(EPERM);
@@ -138,7 +138,8 @@ Result<uint32_t> seccomp_action(std::string_view name, std::optional<uint32_t> e
 Result<uint32_t> seccomp_arch(std::string_view name) {
   for (const Arch& arch : kArches) {
     if (arch.name != name) continue;
-    if (!arch.token) return fail_msg("architecture {} is not supported by {}", name, libseccomp_headers());
+    if (!arch.token)
+      return fail_msg("architecture {} is not supported by {}", name, libseccomp_headers());
     return *arch.token;
   }
   return fail_msg("unknown architecture \"{}\"", name);
@@ -154,7 +155,8 @@ Result<scmp_compare> seccomp_operator(std::string_view name) {
 Result<scmp_filter_attr> seccomp_flag_attribute(std::string_view name) {
   for (const Flag& flag : kFlags) {
     if (flag.name != name) continue;
-    if (!flag.attribute) return fail_msg("flag {} is not supported by {}", name, libseccomp_headers());
+    if (!flag.attribute)
+      return fail_msg("flag {} is not supported by {}", name, libseccomp_headers());
     return *flag.attribute;
   }
   return fail_msg("unknown flag \"{}\"", name);

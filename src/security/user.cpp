@@ -31,7 +31,8 @@ bool setgroups_denied() {
 
 Result<void> set_groups(const spec::User& user) {
   std::vector<gid_t> groups;
-  if (user.additional_gids) groups.assign(user.additional_gids->begin(), user.additional_gids->end());
+  if (user.additional_gids)
+    groups.assign(user.additional_gids->begin(), user.additional_gids->end());
   if (setgroups_denied()) {
     // Nothing to clear either: the inherited list is fixed. Silently, as runc.
     if (groups.empty()) return {};
@@ -50,11 +51,13 @@ Result<void> set_ids(const spec::User& user) {
   // The gid first: after setresuid to a non-root uid we could no longer change it.
   if (::setresgid(user.gid, user.gid, user.gid) != 0) {
     // EINVAL: the gid has no mapping in this user namespace.
-    if (errno == EINVAL) return fail(Error::sys(errno, fmt::format("cannot setgid to unmapped gid {}", user.gid)));
+    if (errno == EINVAL)
+      return fail(Error::sys(errno, fmt::format("cannot setgid to unmapped gid {}", user.gid)));
     return fail(Error::sys(errno, fmt::format("setresgid {}", user.gid)));
   }
   if (::setresuid(user.uid, user.uid, user.uid) != 0) {
-    if (errno == EINVAL) return fail(Error::sys(errno, fmt::format("cannot setuid to unmapped uid {}", user.uid)));
+    if (errno == EINVAL)
+      return fail(Error::sys(errno, fmt::format("cannot setuid to unmapped uid {}", user.uid)));
     return fail(Error::sys(errno, fmt::format("setresuid {}", user.uid)));
   }
   return {};
@@ -66,7 +69,8 @@ Result<void> switch_user(const spec::User& user) {
   CR_TRY(set_groups(user));
   // KEEPCAPS keeps the permitted set across the switch to a non-zero uid (the effective set is
   // still cleared); apply_capabilities then sets the configured sets from it.
-  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail(Error::sys(errno, "prctl PR_SET_KEEPCAPS"));
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
+    return fail(Error::sys(errno, "prctl PR_SET_KEEPCAPS"));
   Result<void> ids = set_ids(user);
   // Cleared again so a later setuid in the payload follows the normal rules.
   if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0 && ids) {

@@ -1,6 +1,8 @@
 // Unit tests for container::features(): versions, build annotations, and no unearned claims.
 #include <seccomp.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "cruntime/base/build_info.hpp"
@@ -30,11 +32,31 @@ TEST_CASE("features: annotations carry version, commit and the runtime libseccom
 }
 
 // When a feature lands, it adds itself to features.cpp and updates this test in the same change.
-TEST_CASE("features: nothing is claimed before containers can run", "[container]") {
+TEST_CASE("features: claims what the lifecycle really does, and nothing more", "[container]") {
   cruntime::spec::Features features = container::features();
-  CHECK_FALSE(features.hooks);
-  CHECK_FALSE(features.mount_options);
-  CHECK_FALSE(features.linux_features);
+  REQUIRE(features.hooks);
+  CHECK(*features.hooks == std::vector<std::string>{"prestart", "createRuntime", "createContainer",
+                                                    "startContainer", "poststart", "poststop"});
+  REQUIRE(features.linux_features);
+  const auto& linux_features = *features.linux_features;
+  REQUIRE(linux_features.namespaces);
+  CHECK(linux_features.namespaces->size() == 8);
+  REQUIRE(linux_features.capabilities);
+  CHECK(std::count(linux_features.capabilities->begin(), linux_features.capabilities->end(),
+                   "CAP_SYS_ADMIN") == 1);
+  REQUIRE(linux_features.seccomp);
+  CHECK(linux_features.seccomp->enabled == true);
+  // Only flags this libseccomp can set are "supported".
+  for (const auto& flag : *linux_features.seccomp->supported_flags) {
+    CHECK(std::count(linux_features.seccomp->known_flags->begin(),
+                     linux_features.seccomp->known_flags->end(), flag) == 1);
+  }
+  CHECK(linux_features.apparmor->enabled == false);
+  CHECK(linux_features.selinux->enabled == false);
+  // Not yet: cgroup drivers, idmapped mounts, intelRdt, netDevices.
+  CHECK_FALSE(linux_features.cgroup);
+  CHECK_FALSE(linux_features.mount_extensions);
+  CHECK_FALSE(linux_features.intel_rdt);
   CHECK_FALSE(features.potentially_unsafe_config_annotations);
 }
 

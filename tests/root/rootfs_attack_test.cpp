@@ -8,11 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/rootfs/devices.hpp"
@@ -53,9 +52,12 @@ std::string build_next_to_shared_peer(const std::string& shared, const std::stri
   if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) return "pipe2";
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::close(ready[0]);
+    ::close(release[1]);  // else the read below never sees EOF
     std::string result = "ok";
     if (::unshare(CLONE_NEWNS) != 0) result = "unshare";
-    if (auto r = prepare_rootfs(config, options); result == "ok" && !r) result = r.error().to_string();
+    if (auto r = prepare_rootfs(config, options); result == "ok" && !r)
+      result = r.error().to_string();
     if (auto r = switch_root(options); result == "ok" && !r) result = r.error().to_string();
     if (auto r = finalize_rootfs(config); result == "ok" && !r) result = r.error().to_string();
     (void)!::write(ready[1], result.data(), result.size());
@@ -68,14 +70,13 @@ std::string build_next_to_shared_peer(const std::string& shared, const std::stri
   char buf[512] = {};
   const ssize_t n = ::read(ready[0], buf, sizeof buf - 1);
   std::string report = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "child died";
-  if (report == "ok") {
-    report.clear();
-    const auto mounts = read_mounts();
-    for (const MountLine& m : mounts) {
-      if (m.point.starts_with(shared + "/")) report += "leaked " + m.point + "; ";
-    }
-    if (top_mount(mounts, shared) == nullptr) report += "the shared tmpfs was unmounted; ";
+  report = report == "ok" ? "" : report + "; ";
+  // Checked even when the child failed half-way: a leak must not depend on success.
+  const auto mounts = read_mounts();
+  for (const MountLine& m : mounts) {
+    if (m.point.starts_with(shared + "/")) report += "leaked " + m.point + "; ";
   }
+  if (top_mount(mounts, shared) == nullptr) report += "the shared tmpfs was unmounted; ";
   ::close(release[1]);
   ::close(ready[0]);
   int status = 0;
@@ -98,7 +99,8 @@ TEST_CASE("rootfs: proc refuses a symlinked /proc", "[rootfs][root]") {
   REQUIRE(fs::mkdir_p(rootfs + "/etc"));
   REQUIRE(::symlink("/etc", (rootfs + "/proc").c_str()) == 0);
   std::string error = prepare_error(rootfs, {make_mount("/proc", "proc", "proc", {})});
-  CHECK_THAT(error, Catch::StartsWith("mounts[0] (/proc): ") && Catch::Contains("ordinary directory"));
+  CHECK_THAT(error,
+             Catch::StartsWith("mounts[0] (/proc): ") && Catch::Contains("ordinary directory"));
   CHECK_FALSE(host_mounts_mention(tmp.path()));
 }
 
@@ -126,13 +128,17 @@ TEST_CASE("rootfs: mount errors name the entry and the kernel's reason", "[rootf
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs));
-  std::string bad_size = prepare_error(rootfs, {make_mount("/data", "tmpfs", "tmpfs", {"size=abc"})});
+  std::string bad_size =
+      prepare_error(rootfs, {make_mount("/data", "tmpfs", "tmpfs", {"size=abc"})});
   CHECK_THAT(bad_size, Catch::StartsWith("mounts[0] (/data): mount tmpfs: ") &&
                            Catch::Contains("size") && Catch::Contains("(EINVAL)"));
-  std::string no_source = prepare_error(rootfs, {make_mount("/data", "none", tmp.join("missing"), {"bind"})});
-  CHECK_THAT(no_source, Catch::StartsWith("mounts[0] (/data): bind source ") && Catch::Contains("(ENOENT)"));
+  std::string no_source =
+      prepare_error(rootfs, {make_mount("/data", "none", tmp.join("missing"), {"bind"})});
+  CHECK_THAT(no_source,
+             Catch::StartsWith("mounts[0] (/data): bind source ") && Catch::Contains("(ENOENT)"));
   std::string no_fs = prepare_error(rootfs, {make_mount("/data", "no-such-fs", "x", {})});
-  CHECK_THAT(no_fs, Catch::StartsWith("mounts[0] (/data): mount no-such-fs: ") && Catch::Contains("ENODEV"));
+  CHECK_THAT(no_fs, Catch::StartsWith("mounts[0] (/data): mount no-such-fs: ") &&
+                        Catch::Contains("ENODEV"));
   CHECK_FALSE(host_mounts_mention(tmp.path()));
 }
 
@@ -156,7 +162,8 @@ TEST_CASE("rootfs: container mounts never reach a shared peer outside", "[rootfs
     test::TempDir tmp;
     const std::string shared = tmp.join("shared");
     REQUIRE(fs::mkdir_p(shared));
-    std::string report = in_mount_namespace([&] { return build_next_to_shared_peer(shared, propagation); });
+    std::string report =
+        in_mount_namespace([&] { return build_next_to_shared_peer(shared, propagation); });
     CHECK(report == "");
     CHECK_FALSE(host_mounts_mention(tmp.path()));
   }
@@ -172,11 +179,14 @@ TEST_CASE("setup_dev: in a user namespace the host's nodes are bound, not made",
     UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (auto r = setup_dev(root.get(), config, true); !r) return r.error().to_string();
     std::string bad;
-    for (const char* node : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}) {
-      if (top_mount(read_mounts(), rootfs + node) == nullptr) bad += std::string(node) + " not bound; ";
+    for (const char* node :
+         {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}) {
+      if (top_mount(read_mounts(), rootfs + node) == nullptr)
+        bad += std::string(node) + " not bound; ";
     }
     struct stat st {};
-    if (::stat((rootfs + "/dev/null").c_str(), &st) != 0 || st.st_rdev != makedev(1, 3)) bad += "null; ";
+    if (::stat((rootfs + "/dev/null").c_str(), &st) != 0 || st.st_rdev != makedev(1, 3))
+      bad += "null; ";
     return bad;
   });
   CHECK(report == "");

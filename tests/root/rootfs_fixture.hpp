@@ -5,10 +5,9 @@
 #include <sched.h>
 #include <sys/mount.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"

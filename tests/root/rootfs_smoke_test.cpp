@@ -7,12 +7,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <climits>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
@@ -28,7 +27,8 @@ std::string check_node(const std::string& path, mode_t type, unsigned major, uns
                        mode_t mode) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return path + " missing; ";
-  if ((st.st_mode & S_IFMT) != type || st.st_rdev != makedev(major, minor)) return path + " wrong node; ";
+  if ((st.st_mode & S_IFMT) != type || st.st_rdev != makedev(major, minor))
+    return path + " wrong node; ";
   if ((st.st_mode & 07777) != mode) return path + " wrong mode; ";
   return "";
 }
@@ -52,7 +52,8 @@ std::string inspect_container(bool has_acpi, bool has_keys) {
     if (top_mount(mounts, point) == nullptr) bad += std::string("no mount at ") + point + "; ";
   }
   if (!is_ro(top_mount(mounts, "/"))) bad += "/ not ro; ";
-  for (const char* point : {"/dev", "/sys", "/etc/hostfile", "/mnt/data", "/proc/sys", "/sys/fs/cgroup"}) {
+  for (const char* point :
+       {"/dev", "/sys", "/etc/hostfile", "/mnt/data", "/proc/sys", "/sys/fs/cgroup"}) {
     if (!is_ro(top_mount(mounts, point))) bad += std::string(point) + " not ro; ";
   }
   for (const MountLine& m : mounts) {
@@ -114,19 +115,23 @@ TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[
   config.root->readonly = true;
   config.mounts = std::vector<spec::Mount>{
       make_mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
-      make_mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k", "ro"}),
-      make_mount("/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}),
-      make_mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
+      make_mount("/dev", "tmpfs", "tmpfs",
+                 {"nosuid", "strictatime", "mode=755", "size=65536k", "ro"}),
+      make_mount("/dev/pts", "devpts", "devpts",
+                 {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}),
+      make_mount("/dev/shm", "tmpfs", "shm",
+                 {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
       make_mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
       make_mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
-      make_mount("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}),
+      make_mount("/sys/fs/cgroup", "cgroup", "cgroup",
+                 {"nosuid", "noexec", "nodev", "relatime", "ro"}),
       make_mount("/etc/hostfile", "bind", "../hostfile", {"bind", "ro"}),
       make_mount("/mnt/data", "none", tmp.join("hostdir"), {"rbind", "ro", "rprivate"}),
       make_mount("/tmp", "tmpfs", "tmpfs", {"tmpcopyup", "nosuid"}),
       make_mount("/evil/sub", "tmpfs", "tmpfs", {"size=1m"}),
   };
-  config.linux_config->devices = std::vector<spec::Device>{
-      {"c", "/dev/custom", 1, 7, 0640, 1000, 1001}};
+  config.linux_config->devices =
+      std::vector<spec::Device>{{"c", "/dev/custom", 1, 7, 0640, 1000, 1001}};
   config.linux_config->masked_paths =
       std::vector<std::string>{"/proc/kcore", "/proc/keys", "/proc/acpi", "/proc/no-such"};
   config.linux_config->readonly_paths = std::vector<std::string>{"/proc/sys", "/proc/no-such"};
@@ -167,6 +172,36 @@ TEST_CASE("rootfs: --no-pivot moves the rootfs onto / and chroots", "[rootfs][ro
     auto up = fs::read_file("/../../marker");
     if (!up || *up != "inside") return "/.. leaves the rootfs";
     return top_mount(read_mounts(), "/proc") != nullptr ? "" : "no /proc in the container";
+  });
+  CHECK(report == "");
+  CHECK_FALSE(host_mounts_mention(tmp.path()));
+}
+
+TEST_CASE("rootfs: remount changes the flags and options of an existing mount", "[rootfs][root]") {
+  if (::geteuid() != 0) {
+    WARN("skipped: needs root");
+    return;
+  }
+  test::TempDir tmp;
+  const std::string rootfs = tmp.join("rootfs");
+  REQUIRE(fs::mkdir_p(rootfs));
+  spec::Config config = base_config();
+  config.mounts = std::vector<spec::Mount>{
+      make_mount("/data", "tmpfs", "tmpfs", {"size=1m"}),
+      make_mount("/data", "tmpfs", "tmpfs", {"remount", "ro", "nosuid", "size=2m"}),
+  };
+  RootfsOptions options{rootfs, tmp.path(), false, false};
+  std::string report = in_mount_namespace([&]() -> std::string {
+    if (auto r = prepare_rootfs(config, options); !r) return "prepare: " + r.error().to_string();
+    const auto mounts = read_mounts();
+    int count = 0;
+    for (const MountLine& m : mounts) count += m.point == rootfs + "/data" ? 1 : 0;
+    if (count != 1) return "expected one mount at /data, got " + std::to_string(count);
+    const MountLine* data = top_mount(mounts, rootfs + "/data");
+    if (!is_ro(data) || data->options.find("nosuid") == std::string::npos)
+      return "flags: " + data->options;
+    auto text = fs::read_file("/proc/self/mountinfo");
+    return text && text->find("size=2048k") != std::string::npos ? "" : "size not reconfigured";
   });
   CHECK(report == "");
   CHECK_FALSE(host_mounts_mention(tmp.path()));

@@ -63,7 +63,8 @@ TEST_CASE("dev_is_bind_mount: only a bind at /dev leaves /dev alone", "[rootfs]"
   spec::Mount dev{"/dev", "tmpfs", "tmpfs", std::vector<std::string>{"nosuid"}, {}, {}};
   config.mounts = std::vector<spec::Mount>{dev};
   CHECK_FALSE(dev_is_bind_mount(config));
-  config.mounts = std::vector<spec::Mount>{{"/dev/", "none", "/dev", std::vector<std::string>{"rbind"}, {}, {}}};
+  config.mounts = std::vector<spec::Mount>{
+      {"/dev/", "none", "/dev", std::vector<std::string>{"rbind"}, {}, {}}};
   CHECK(dev_is_bind_mount(config));
   config.mounts = std::vector<spec::Mount>{{"/dev", "bind", "/dev", std::nullopt, {}, {}}};
   CHECK(dev_is_bind_mount(config));

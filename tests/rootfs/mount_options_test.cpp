@@ -3,10 +3,9 @@
 
 #include <sys/mount.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 namespace cruntime::rootfs {
 namespace {
@@ -27,21 +26,36 @@ struct FlagCase {
 
 TEST_CASE("parse_mount_options: every mount(8) flag name", "[rootfs]") {
   const std::vector<FlagCase> cases = {
-      {"ro", MS_RDONLY, 0},           {"rw", 0, MS_RDONLY},
-      {"nosuid", MS_NOSUID, 0},       {"suid", 0, MS_NOSUID},
-      {"nodev", MS_NODEV, 0},         {"dev", 0, MS_NODEV},
-      {"noexec", MS_NOEXEC, 0},       {"exec", 0, MS_NOEXEC},
-      {"sync", MS_SYNCHRONOUS, 0},    {"async", 0, MS_SYNCHRONOUS},
-      {"dirsync", MS_DIRSYNC, 0},     {"remount", MS_REMOUNT, 0},
-      {"mand", MS_MANDLOCK, 0},       {"nomand", 0, MS_MANDLOCK},
-      {"noatime", MS_NOATIME, 0},     {"atime", 0, MS_NOATIME},
-      {"nodiratime", MS_NODIRATIME, 0}, {"diratime", 0, MS_NODIRATIME},
-      {"relatime", MS_RELATIME, 0},   {"norelatime", 0, MS_RELATIME},
-      {"strictatime", MS_STRICTATIME, 0}, {"nostrictatime", 0, MS_STRICTATIME},
-      {"lazytime", MS_LAZYTIME, 0},   {"nolazytime", 0, MS_LAZYTIME},
-      {"iversion", MS_I_VERSION, 0},  {"noiversion", 0, MS_I_VERSION},
-      {"silent", MS_SILENT, 0},       {"loud", 0, MS_SILENT},
-      {"nosymfollow", MS_NOSYMFOLLOW, 0}, {"symfollow", 0, MS_NOSYMFOLLOW},
+      {"ro", MS_RDONLY, 0},
+      {"rw", 0, MS_RDONLY},
+      {"nosuid", MS_NOSUID, 0},
+      {"suid", 0, MS_NOSUID},
+      {"nodev", MS_NODEV, 0},
+      {"dev", 0, MS_NODEV},
+      {"noexec", MS_NOEXEC, 0},
+      {"exec", 0, MS_NOEXEC},
+      {"sync", MS_SYNCHRONOUS, 0},
+      {"async", 0, MS_SYNCHRONOUS},
+      {"dirsync", MS_DIRSYNC, 0},
+      {"remount", MS_REMOUNT, 0},
+      {"mand", MS_MANDLOCK, 0},
+      {"nomand", 0, MS_MANDLOCK},
+      {"noatime", MS_NOATIME, 0},
+      {"atime", 0, MS_NOATIME},
+      {"nodiratime", MS_NODIRATIME, 0},
+      {"diratime", 0, MS_NODIRATIME},
+      {"relatime", MS_RELATIME, 0},
+      {"norelatime", 0, MS_RELATIME},
+      {"strictatime", MS_STRICTATIME, 0},
+      {"nostrictatime", 0, MS_STRICTATIME},
+      {"lazytime", MS_LAZYTIME, 0},
+      {"nolazytime", 0, MS_LAZYTIME},
+      {"iversion", MS_I_VERSION, 0},
+      {"noiversion", 0, MS_I_VERSION},
+      {"silent", MS_SILENT, 0},
+      {"loud", 0, MS_SILENT},
+      {"nosymfollow", MS_NOSYMFOLLOW, 0},
+      {"symfollow", 0, MS_NOSYMFOLLOW},
       {"defaults", 0, 0},
   };
   for (const FlagCase& c : cases) {
@@ -105,12 +119,18 @@ TEST_CASE("parse_mount_options: every recursive attribute", "[rootfs]") {
     uint64_t clr;
   };
   const std::vector<AttrCase> cases = {
-      {"rro", MOUNT_ATTR_RDONLY, 0},           {"rrw", 0, MOUNT_ATTR_RDONLY},
-      {"rnosuid", MOUNT_ATTR_NOSUID, 0},       {"rsuid", 0, MOUNT_ATTR_NOSUID},
-      {"rnodev", MOUNT_ATTR_NODEV, 0},         {"rdev", 0, MOUNT_ATTR_NODEV},
-      {"rnoexec", MOUNT_ATTR_NOEXEC, 0},       {"rexec", 0, MOUNT_ATTR_NOEXEC},
-      {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0}, {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
-      {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0}, {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
+      {"rro", MOUNT_ATTR_RDONLY, 0},
+      {"rrw", 0, MOUNT_ATTR_RDONLY},
+      {"rnosuid", MOUNT_ATTR_NOSUID, 0},
+      {"rsuid", 0, MOUNT_ATTR_NOSUID},
+      {"rnodev", MOUNT_ATTR_NODEV, 0},
+      {"rdev", 0, MOUNT_ATTR_NODEV},
+      {"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+      {"rexec", 0, MOUNT_ATTR_NOEXEC},
+      {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+      {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
+      {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+      {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
       // The atime choice always clears MOUNT_ATTR__ATIME (mount_setattr(2)).
       {"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
       {"rnorelatime", 0, MOUNT_ATTR__ATIME},
@@ -210,7 +230,8 @@ TEST_CASE("superblock_flag_keys: the fsconfig names of superblock flags", "[root
 TEST_CASE("split_mount_data: commas split, except inside double quotes", "[rootfs]") {
   CHECK(split_mount_data("").empty());
   CHECK(split_mount_data("size=64m") == std::vector<std::string>{"size=64m"});
-  CHECK(split_mount_data("size=64m,,mode=755,") == std::vector<std::string>{"size=64m", "mode=755"});
+  CHECK(split_mount_data("size=64m,,mode=755,") ==
+        std::vector<std::string>{"size=64m", "mode=755"});
   CHECK(split_mount_data("context=\"system_u:object_r:x:s0:c1,c2\",size=1m") ==
         std::vector<std::string>{"context=\"system_u:object_r:x:s0:c1,c2\"", "size=1m"});
 }

@@ -6,10 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "support/temp_dir.hpp"
 
@@ -37,7 +36,9 @@ struct HostileRoot {
     fd.reset(raw);
   }
   bool host_has(const std::string& path) const { return ::access(path.c_str(), F_OK) == 0; }
-  bool root_has(const std::string& path) const { return ::access((root + path).c_str(), F_OK) == 0; }
+  bool root_has(const std::string& path) const {
+    return ::access((root + path).c_str(), F_OK) == 0;
+  }
   std::string where(int handle) const {
     auto path = fd_path(handle);
     REQUIRE(path);
@@ -138,7 +139,8 @@ TEST_CASE("mkdir_all_in_root: errors for a file in the way and for link loops", 
   CHECK(loop.error().code() == ELOOP);
 }
 
-TEST_CASE("open_or_create_file_in_root: creates inside, through links, keeps existing", "[rootfs]") {
+TEST_CASE("open_or_create_file_in_root: creates inside, through links, keeps existing",
+          "[rootfs]") {
   HostileRoot r;
   const std::string name = "/to-root/../to-etc/" + r.unique + ".conf";
   auto made = open_or_create_file_in_root(r.fd.get(), name);

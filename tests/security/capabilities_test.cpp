@@ -6,11 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
@@ -78,7 +77,8 @@ TEST_CASE("known_capabilities: CAP_CHOWN..CAP_CHECKPOINT_RESTORE in number order
   REQUIRE(names.size() == 41);
   CHECK(names.front() == "CAP_CHOWN");
   CHECK(names.back() == "CAP_CHECKPOINT_RESTORE");
-  for (size_t i = 0; i < names.size(); ++i) CHECK(capability_index(names[i]) == static_cast<int>(i));
+  for (size_t i = 0; i < names.size(); ++i)
+    CHECK(capability_index(names[i]) == static_cast<int>(i));
 }
 
 TEST_CASE("capability_number: only capabilities the running kernel has", "[security]") {
@@ -105,7 +105,8 @@ TEST_CASE("set_no_new_privs: the kernel reports NoNewPrivs 1", "[security]") {
   CHECK(has_line(outcome.output, "NoNewPrivs:\t1"));
 }
 
-TEST_CASE("credentials as root: bounding drop, uid 1000 with one kept capability", "[security][root]") {
+TEST_CASE("credentials as root: bounding drop, uid 1000 with one kept capability",
+          "[security][root]") {
   if (::geteuid() != 0) {
     WARN("skipped: needs root");
     return;
@@ -140,7 +141,8 @@ TEST_CASE("credentials as root: bounding drop, uid 1000 with one kept capability
   CHECK(has_line(outcome.output, "umask:0022"));  // runc's default when unset
 }
 
-TEST_CASE("credentials as root: an empty additionalGids clears groups, umask is applied", "[security][root]") {
+TEST_CASE("credentials as root: an empty additionalGids clears groups, umask is applied",
+          "[security][root]") {
   if (::geteuid() != 0) {
     WARN("skipped: needs root");
     return;
@@ -178,19 +180,21 @@ TEST_CASE("apply_capabilities: effective outside permitted is a capset error", "
   CHECK_THAT(outcome.output, Catch::Contains("capset") && Catch::Contains("EPERM"));
 }
 
-TEST_CASE("switch_user: unmapped ids and denied setgroups in a user namespace", "[security][root]") {
+TEST_CASE("switch_user: unmapped ids and denied setgroups in a user namespace",
+          "[security][root]") {
   if (::geteuid() != 0) {
     WARN("skipped: needs root");
     return;
   }
   auto outcome = run_in_child([](std::string& out) {
+    const gid_t host_gid = ::getegid();  // unshare makes it the overflow gid
     if (::unshare(CLONE_NEWUSER) != 0) {
       out += "unshare failed";
       return 2;
     }
     // Map only our own gid (allowed after "deny"); leave every uid unmapped.
     out += write_file("/proc/self/setgroups", "deny");
-    out += write_file("/proc/self/gid_map", fmt::format("0 {} 1", ::getegid()));
+    out += write_file("/proc/self/gid_map", fmt::format("0 {} 1", host_gid));
     spec::User with_groups = make_user(0, 0, {5});
     if (auto r = switch_user(with_groups); !r) out += r.error().to_string() + "\n";
     spec::User plain = make_user(0, 0);
@@ -200,7 +204,8 @@ TEST_CASE("switch_user: unmapped ids and denied setgroups in a user namespace", 
     return 0;
   });
   INFO(outcome.output);
-  CHECK_THAT(outcome.output, Catch::Contains("additionalGids: setgroups is denied in this user namespace"));
+  CHECK_THAT(outcome.output,
+             Catch::Contains("additionalGids: setgroups is denied in this user namespace"));
   CHECK_THAT(outcome.output, Catch::Contains("cannot setuid to unmapped uid 0"));
   CHECK_THAT(outcome.output, Catch::Contains("uid: 4294967295 is not a valid user id"));
 }

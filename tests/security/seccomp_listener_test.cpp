@@ -7,10 +7,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
@@ -41,9 +40,11 @@ TEST_CASE("json_quote: escapes quotes, backslashes and control characters", "[se
   CHECK(spec::json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");  // UTF-8 passes through
 }
 
-TEST_CASE("seccomp_listener_message: the container-process state, metadata only when set", "[security]") {
+TEST_CASE("seccomp_listener_message: the container-process state, metadata only when set",
+          "[security]") {
   spec::Seccomp seccomp;
-  const std::string state = R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42,"bundle":"/b"})";
+  const std::string state =
+      R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42,"bundle":"/b"})";
   CHECK(seccomp_listener_message(seccomp, state, 42) ==
         R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":42,"state":)" + state + "}");
   seccomp.listener_metadata = "";
@@ -93,7 +94,8 @@ TEST_CASE("send_seccomp_listener: errors name the listener path", "[security]") 
   spec::Seccomp seccomp;
   auto missing = send_seccomp_listener(seccomp, "{}", 1, 0);
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().to_string(), Catch::StartsWith("linux.seccomp.listenerPath: required"));
+  CHECK_THAT(missing.error().to_string(),
+             Catch::StartsWith("linux.seccomp.listenerPath: required"));
   seccomp.listener_path = dir.join("nobody.sock");
   auto refused = send_seccomp_listener(seccomp, "{}", 1, 0);
   REQUIRE_FALSE(refused);

@@ -4,18 +4,18 @@
 // except for the [root] case that loads without it.
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
@@ -88,12 +88,13 @@ std::string load_error(const spec::Seccomp& seccomp) {
 }  // namespace
 
 TEST_CASE("load_seccomp: SCMP_ACT_ERRNO makes uname fail with exactly errnoRet", "[security]") {
-  auto outcome = with_filter(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", 99U)}), [](std::string& out) {
-    utsname name;
-    out += "uname=" + result_of(::syscall(SYS_uname, &name)) + "\n";
-    out += "getpid=" + result_of(::syscall(SYS_getpid)) + "\n";
-    out += status_line("Seccomp") + "\n";
-  });
+  auto outcome =
+      with_filter(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", 99U)}), [](std::string& out) {
+        utsname name;
+        out += "uname=" + result_of(::syscall(SYS_uname, &name)) + "\n";
+        out += "getpid=" + result_of(::syscall(SYS_getpid)) + "\n";
+        out += status_line("Seccomp") + "\n";
+      });
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK_THAT(outcome.output, Catch::Contains("uname=99\n"));
@@ -101,7 +102,8 @@ TEST_CASE("load_seccomp: SCMP_ACT_ERRNO makes uname fail with exactly errnoRet",
   CHECK_THAT(outcome.output, Catch::Contains("Seccomp:\t2"));
 }
 
-TEST_CASE("load_seccomp: SCMP_CMP_MASKED_EQ takes value as the mask, valueTwo as the datum", "[security]") {
+TEST_CASE("load_seccomp: SCMP_CMP_MASKED_EQ takes value as the mask, valueTwo as the datum",
+          "[security]") {
   // umask(mode) fails when (mode & 0070) == 0070.
   spec::SeccompArg masked = arg(0, 0070, "SCMP_CMP_MASKED_EQ", 0070);
   auto outcome = with_filter(allow_except({rule({"umask"}, "SCMP_ACT_ERRNO", 42U, {masked})}),
@@ -119,12 +121,13 @@ TEST_CASE("load_seccomp: SCMP_CMP_MASKED_EQ takes value as the mask, valueTwo as
 TEST_CASE("load_seccomp: conditions on one argument index are ORed (runc)", "[security]") {
   spec::SeccompArg first = arg(0, 0011, "SCMP_CMP_EQ");
   spec::SeccompArg second = arg(0, 0022, "SCMP_CMP_EQ");
-  auto outcome = with_filter(allow_except({rule({"umask"}, "SCMP_ACT_ERRNO", 43U, {first, second})}),
-                             [](std::string& out) {
-                               out += "0011=" + result_of(::syscall(SYS_umask, 0011)) + "\n";
-                               out += "0022=" + result_of(::syscall(SYS_umask, 0022)) + "\n";
-                               out += "0033=" + result_of(::syscall(SYS_umask, 0033)) + "\n";
-                             });
+  auto outcome =
+      with_filter(allow_except({rule({"umask"}, "SCMP_ACT_ERRNO", 43U, {first, second})}),
+                  [](std::string& out) {
+                    out += "0011=" + result_of(::syscall(SYS_umask, 0011)) + "\n";
+                    out += "0022=" + result_of(::syscall(SYS_umask, 0022)) + "\n";
+                    out += "0033=" + result_of(::syscall(SYS_umask, 0033)) + "\n";
+                  });
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK_THAT(outcome.output, Catch::Contains("0011=43\n") && Catch::Contains("0022=43\n"));
@@ -134,12 +137,13 @@ TEST_CASE("load_seccomp: conditions on one argument index are ORed (runc)", "[se
 TEST_CASE("load_seccomp: conditions on different arguments are ANDed", "[security]") {
   spec::SeccompArg which = arg(0, PRIO_PROCESS, "SCMP_CMP_EQ");
   spec::SeccompArg who = arg(1, 999999, "SCMP_CMP_EQ");
-  auto outcome = with_filter(allow_except({rule({"getpriority"}, "SCMP_ACT_ERRNO", 44U, {which, who})}),
-                             [](std::string& out) {
-                               out += "both=" + result_of(::syscall(SYS_getpriority, PRIO_PROCESS, 999999)) + "\n";
-                               out += "first=" + result_of(::syscall(SYS_getpriority, PRIO_PROCESS, 0)) + "\n";
-                               out += "second=" + result_of(::syscall(SYS_getpriority, PRIO_USER, 999999)) + "\n";
-                             });
+  auto outcome = with_filter(
+      allow_except({rule({"getpriority"}, "SCMP_ACT_ERRNO", 44U, {which, who})}),
+      [](std::string& out) {
+        out += "both=" + result_of(::syscall(SYS_getpriority, PRIO_PROCESS, 999999)) + "\n";
+        out += "first=" + result_of(::syscall(SYS_getpriority, PRIO_PROCESS, 0)) + "\n";
+        out += "second=" + result_of(::syscall(SYS_getpriority, PRIO_USER, 999999)) + "\n";
+      });
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK_THAT(outcome.output, Catch::Contains("both=44\n"));
@@ -147,7 +151,8 @@ TEST_CASE("load_seccomp: conditions on different arguments are ANDed", "[securit
   CHECK_THAT(outcome.output, !Catch::Contains("second=44"));
 }
 
-TEST_CASE("load_seccomp: SCMP_ACT_KILL and SCMP_ACT_KILL_PROCESS end the process with SIGSYS", "[security]") {
+TEST_CASE("load_seccomp: SCMP_ACT_KILL and SCMP_ACT_KILL_PROCESS end the process with SIGSYS",
+          "[security]") {
   for (const char* action : {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD"}) {
     INFO(action);
     auto outcome = with_filter(allow_except({rule({"getppid"}, action)}), [](std::string& out) {
@@ -158,14 +163,15 @@ TEST_CASE("load_seccomp: SCMP_ACT_KILL and SCMP_ACT_KILL_PROCESS end the process
   }
 }
 
-TEST_CASE("load_seccomp: unknown syscall names and rules equal to the default are skipped", "[security]") {
-  auto outcome = with_filter(
-      allow_except({rule({"no_such_syscall_xyz", "uname"}, "SCMP_ACT_ERRNO", 98U),
-                    rule({"read", "write"}, "SCMP_ACT_ALLOW")}),
-      [](std::string& out) {
-        utsname name;
-        out += "uname=" + result_of(::syscall(SYS_uname, &name));
-      });
+TEST_CASE("load_seccomp: unknown syscall names and rules equal to the default are skipped",
+          "[security]") {
+  auto outcome =
+      with_filter(allow_except({rule({"no_such_syscall_xyz", "uname"}, "SCMP_ACT_ERRNO", 98U),
+                                rule({"read", "write"}, "SCMP_ACT_ALLOW")}),
+                  [](std::string& out) {
+                    utsname name;
+                    out += "uname=" + result_of(::syscall(SYS_uname, &name));
+                  });
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK(outcome.output == "uname=98");
@@ -177,10 +183,13 @@ TEST_CASE("load_seccomp: a containerd default profile loads and behaves", "[secu
   REQUIRE(config->linux_config);
   REQUIRE(config->linux_config->seccomp);
   auto outcome = with_filter(*config->linux_config->seccomp, [](std::string& out) {
-    // clone3 → errnoRet 38 (ENOSYS); netlink audit sockets → EPERM by an AND of two args;
-    // getcpu is not listed → the default SCMP_ACT_ERRNO, EPERM.
+    // clone3 → errnoRet 38 (ENOSYS); personality is allowed by four single-value rules (ORed),
+    // other personas get the default; getcpu is not listed → the default SCMP_ACT_ERRNO, EPERM.
+    // (Its conditional socket rule is shadowed by socket's unconditional ALLOW: libseccomp
+    // keeps the less specific rule, as it does under runc.)
     out += "clone3=" + result_of(::syscall(SYS_clone3, nullptr, 0)) + "\n";
-    out += "audit=" + result_of(::syscall(SYS_socket, AF_NETLINK, SOCK_RAW, NETLINK_AUDIT)) + "\n";
+    out += "query=" + result_of(::syscall(SYS_personality, 0xffffffffUL)) + "\n";
+    out += "persona4=" + result_of(::syscall(SYS_personality, 4UL)) + "\n";
     long route = ::syscall(SYS_socket, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     out += "route=" + result_of(route) + "\n";
     unsigned cpu = 0;
@@ -189,7 +198,8 @@ TEST_CASE("load_seccomp: a containerd default profile loads and behaves", "[secu
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK_THAT(outcome.output, Catch::Contains("clone3=38\n"));
-  CHECK_THAT(outcome.output, Catch::Contains(fmt::format("audit={}\n", EPERM)));
+  CHECK_THAT(outcome.output, Catch::Contains("query=0\n"));
+  CHECK_THAT(outcome.output, Catch::Contains(fmt::format("persona4={}\n", EPERM)));
   CHECK_THAT(outcome.output, Catch::Contains("route=0\n"));
   CHECK_THAT(outcome.output, Catch::Contains(fmt::format("getcpu={}\n", EPERM)));
 }
@@ -207,7 +217,8 @@ TEST_CASE("load_seccomp: flags LOG, TSYNC and SPEC_ALLOW are accepted", "[securi
 }
 
 TEST_CASE("load_seccomp: an empty object installs no filter", "[security]") {
-  auto outcome = with_filter(spec::Seccomp{}, [](std::string& out) { out += status_line("Seccomp"); });
+  auto outcome =
+      with_filter(spec::Seccomp{}, [](std::string& out) { out += status_line("Seccomp"); });
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK(outcome.output == "Seccomp:\t0");
@@ -241,25 +252,29 @@ TEST_CASE("load_seccomp: SCMP_ACT_NOTIFY hands back a CLOEXEC notify fd", "[secu
 
 TEST_CASE("load_seccomp: bad input is an error naming the field", "[security]") {
   SECTION("unknown action") {
-    auto seccomp = allow_except({rule({"uname"}, "SCMP_ACT_ERRNO"), rule({"read"}, "SCMP_ACT_FOO")});
+    auto seccomp =
+        allow_except({rule({"uname"}, "SCMP_ACT_ERRNO"), rule({"read"}, "SCMP_ACT_FOO")});
     CHECK(load_error(seccomp) == "load: syscalls[1]: action: unknown action \"SCMP_ACT_FOO\"");
   }
   SECTION("errnoRet on an action without one") {
     auto seccomp = allow_except({rule({"uname"}, "SCMP_ACT_KILL", 5U)});
-    CHECK_THAT(load_error(seccomp), Catch::Contains("syscalls[0]: action: errnoRet is only allowed"));
+    CHECK_THAT(load_error(seccomp),
+               Catch::Contains("syscalls[0]: action: errnoRet is only allowed"));
   }
   SECTION("unknown operator and argument index") {
     spec::SeccompArg bad_op = arg(0, 1, "SCMP_CMP_XOR");
     spec::SeccompArg bad_index = arg(6, 1, "SCMP_CMP_EQ");
     CHECK(load_error(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", std::nullopt, {bad_op})})) ==
           "load: syscalls[0]: args[0].op: unknown operator \"SCMP_CMP_XOR\"");
-    CHECK(load_error(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", std::nullopt, {bad_index})})) ==
-          "load: syscalls[0]: args[0].index: must be below 6, got 6");
+    CHECK(
+        load_error(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", std::nullopt, {bad_index})})) ==
+        "load: syscalls[0]: args[0].index: must be below 6, got 6");
   }
   SECTION("architecture and flag") {
     auto seccomp = allow_except({});
     seccomp.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_PDP11"};
-    CHECK(load_error(seccomp) == "load: architectures[1]: unknown architecture \"SCMP_ARCH_PDP11\"");
+    CHECK(load_error(seccomp) ==
+          "load: architectures[1]: unknown architecture \"SCMP_ARCH_PDP11\"");
     seccomp.architectures.reset();
     seccomp.flags = {"SECCOMP_FILTER_FLAG_NOPE"};
     CHECK(load_error(seccomp) == "load: flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NOPE\"");
@@ -274,7 +289,8 @@ TEST_CASE("load_seccomp: bad input is an error naming the field", "[security]") 
   }
   SECTION("notify on the syscalls the runtime needs to deliver the fd") {
     auto seccomp = allow_except({rule({"uname", "sendmsg"}, "SCMP_ACT_NOTIFY")});
-    CHECK_THAT(load_error(seccomp), Catch::Contains("names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg"));
+    CHECK_THAT(load_error(seccomp),
+               Catch::Contains("names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg"));
   }
   SECTION("empty syscall name") {
     CHECK(load_error(allow_except({rule({""}, "SCMP_ACT_ERRNO")})) ==

@@ -1,10 +1,9 @@
 // Tests of the pure linux.seccomp string → libseccomp mappings.
 #include "cruntime/security/seccomp_tables.hpp"
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 namespace cruntime::security {
 
@@ -31,11 +30,13 @@ TEST_CASE("seccomp_action: ERRNO and TRACE carry errnoRet, EPERM by default", "[
   CHECK(too_big.error().to_string() == "errnoRet 65536 is out of range (at most 65535)");
 }
 
-TEST_CASE("seccomp_action: errnoRet with another action and unknown names are errors", "[security]") {
+TEST_CASE("seccomp_action: errnoRet with another action and unknown names are errors",
+          "[security]") {
   for (const char* name : {"SCMP_ACT_ALLOW", "SCMP_ACT_KILL", "SCMP_ACT_NOTIFY", "SCMP_ACT_LOG"}) {
     auto r = seccomp_action(name, 1U);
     REQUIRE_FALSE(r);
-    CHECK(r.error().to_string() == "errnoRet is only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
+    CHECK(r.error().to_string() ==
+          "errnoRet is only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
   }
   for (const char* name : {"SCMP_ACT_FOO", "", "scmp_act_allow", "ALLOW"}) {
     auto r = seccomp_action(name, std::nullopt);
@@ -77,7 +78,9 @@ TEST_CASE("seccomp_arch: unknown names and names this libseccomp lacks are error
 #ifndef SCMP_ARCH_LOONGARCH64
   auto lacking = seccomp_arch("SCMP_ARCH_LOONGARCH64");
   REQUIRE_FALSE(lacking);
-  CHECK_THAT(lacking.error().to_string(), Catch::StartsWith("architecture SCMP_ARCH_LOONGARCH64 is not supported by libseccomp 2."));
+  CHECK_THAT(
+      lacking.error().to_string(),
+      Catch::StartsWith("architecture SCMP_ARCH_LOONGARCH64 is not supported by libseccomp 2."));
 #else
   CHECK(seccomp_arch("SCMP_ARCH_LOONGARCH64").value() == SCMP_ARCH_LOONGARCH64);
 #endif
@@ -105,8 +108,9 @@ TEST_CASE("seccomp_flag_attribute: flags map to filter attributes", "[security]"
   const bool has_waitkill = SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6);
   CHECK(wait_killable.has_value() == has_waitkill);
   if (!has_waitkill) {
-    CHECK_THAT(wait_killable.error().to_string(),
-               Catch::Contains("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by libseccomp"));
+    CHECK_THAT(
+        wait_killable.error().to_string(),
+        Catch::Contains("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by libseccomp"));
   }
   CHECK(known_seccomp_flags().size() == (has_waitkill ? 4U : 3U));
   auto bad = seccomp_flag_attribute("SECCOMP_FILTER_FLAG_NEW_LISTENER");  // not a spec flag

@@ -13,8 +13,8 @@
 namespace cruntime::rootfs {
 
 struct DeviceNode {
-  std::string path;   // clean, absolute inside the rootfs
-  mode_t type = 0;    // S_IFCHR, S_IFBLK or S_IFIFO
+  std::string path;  // clean, absolute inside the rootfs
+  mode_t type = 0;   // S_IFCHR, S_IFBLK or S_IFIFO
   uint32_t major = 0;
   uint32_t minor = 0;
   mode_t mode = 0666;  // permission bits

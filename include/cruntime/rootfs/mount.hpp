@@ -13,10 +13,10 @@ namespace cruntime::rootfs {
 
 // What mount_entry needs to know about the container being built.
 struct MountContext {
-  int root_fd = -1;         // O_PATH|O_DIRECTORY of the rootfs (already bound onto itself)
-  std::string rootfs;       // its host path as the kernel prints it (readlink of root_fd)
-  std::string bundle;       // relative bind sources resolve against it
-  bool user_ns = false;     // the container has a user namespace (new or joined)
+  int root_fd = -1;      // O_PATH|O_DIRECTORY of the rootfs (already bound onto itself)
+  std::string rootfs;    // its host path as the kernel prints it (readlink of root_fd)
+  std::string bundle;    // relative bind sources resolve against it
+  bool user_ns = false;  // the container has a user namespace (new or joined)
   bool net_ns = false;
   bool cgroup_ns = false;
 };
@@ -40,7 +40,8 @@ struct MountTarget {
   bool existed = false;  // it was there before us (tmpfs copies its mode)
 };
 // Resolve `dest` in the rootfs, or create it: an empty file when `file`, else a directory.
-Result<MountTarget> open_mount_target(const MountContext& context, const std::string& dest, bool file);
+Result<MountTarget> open_mount_target(const MountContext& context, const std::string& dest,
+                                      bool file);
 
 // runc's /proc rules on the target as resolved (symlinks included): only proc, or a bind of a
 // procfs, at /proc itself; under /proc only the lxcfs-style overlays. Also refuses a target that
@@ -50,7 +51,8 @@ Result<void> check_mount_target(const MountContext& context, int target_fd, cons
 
 // fsopen parameters for a new filesystem of the entry's type, data and flags. Without
 // `keep_readonly` the "ro" is left for finalize_rootfs.
-NewFilesystem filesystem_of(const spec::Mount& mount, const MountOptions& options, bool keep_readonly);
+NewFilesystem filesystem_of(const spec::Mount& mount, const MountOptions& options,
+                            bool keep_readonly);
 
 // Attach `mount_fd` onto the target, then apply the entry's propagation options in order.
 Result<void> attach_with_propagation(int mount_fd, int target_fd, const MountOptions& options);

@@ -31,10 +31,10 @@ Result<void> set_propagation(int mount_fd, unsigned long ms_flags);
 // filesystem context ("tmpfs: Bad value for 'size'") are part of the error.
 struct NewFilesystem {
   std::string type;
-  std::string source;              // "" → the type's name
-  std::vector<std::string> data;   // "key=value" or "flag", one option each
+  std::string source;                 // "" → the type's name
+  std::vector<std::string> data;      // "key=value" or "flag", one option each
   std::vector<std::string> sb_flags;  // fsconfig flag keys: "sync", "dirsync", ...
-  uint64_t attr = 0;               // MOUNT_ATTR_* for the mount itself
+  uint64_t attr = 0;                  // MOUNT_ATTR_* for the mount itself
 };
 Result<UniqueFd> create_filesystem(const NewFilesystem& fs);
 

@@ -1,4 +1,4 @@
-// config.json mount `options` → kernel mount flags, propagation, recursive attributes and data (pure).
+// Pure: mount `options` → kernel mount flags, propagation, recursive attributes and data.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +17,14 @@ struct MountOptions {
   unsigned long flags = 0;        // MS_* requested: ro, nosuid, ..., bind (+MS_REC), remount
   unsigned long clear_flags = 0;  // MS_* explicitly turned off: rw, suid, dev, exec, atime, ...
   std::vector<unsigned long> propagation;  // MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [|MS_REC], in order
-  uint64_t rec_attr_set = 0;      // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): rro, rnosuid...
+  uint64_t rec_attr_set = 0;  // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): rro, rnosuid...
   uint64_t rec_attr_clr = 0;
-  std::string data;               // every other option, comma-joined, for the filesystem
-  bool is_bind = false;           // "bind", "rbind" or type "bind"
-  bool is_rbind = false;          // "rbind": the whole subtree
-  bool tmpcopyup = false;         // tmpfs seeded with the target directory's contents
-  bool idmap = false;             // "idmap" or "ridmap": an id-mapped bind
-  bool ridmap = false;            // "ridmap": id-mapped recursively
+  std::string data;        // every other option, comma-joined, for the filesystem
+  bool is_bind = false;    // "bind", "rbind" or type "bind"
+  bool is_rbind = false;   // "rbind": the whole subtree
+  bool tmpcopyup = false;  // tmpfs seeded with the target directory's contents
+  bool idmap = false;      // "idmap" or "ridmap": an id-mapped bind
+  bool ridmap = false;     // "ridmap": id-mapped recursively
 
   bool has(unsigned long flag) const { return (flags & flag) != 0; }
   bool operator==(const MountOptions&) const = default;
@@ -39,6 +39,8 @@ struct MountAttr {
 };
 
 // Superblock options expressed as fsconfig(2) flag keys ("sync", "dirsync", "lazytime", "mand").
+// MS_I_VERSION and MS_SILENT have no fsconfig key and are not passed to a new filesystem: the
+// filesystem decides i_version itself, and with fsopen kernel messages go to the context anyway.
 std::vector<std::string> superblock_flag_keys(unsigned long flags);
 
 // Parse the options of one mount. `type` is the mount's type ("bind" makes a bind mount even

@@ -1,0 +1,45 @@
+// Fs2Manager: the container's cgroup in a cgroup2 (unified) hierarchy.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cruntime/base/unique_fd.hpp"
+#include "cruntime/cgroup/cgroupfs.hpp"
+#include "cruntime/cgroup/manager.hpp"
+
+namespace cruntime::cgroup {
+
+class Fs2Manager final : public Manager {
+ public:
+  // `root`: the cgroup2 mount (/sys/fs/cgroup; a TempDir in tests). `relative`: the cgroup below
+  // it, "/cruntime/abc". `existing`: reattached from state.json, so destroy() removes the
+  // directory although this manager did not make it.
+  Fs2Manager(std::string root, std::string relative, bool existing, cgfs::DirHooks hooks = {});
+
+  Result<void> create() override;
+  int dir_fd() const override { return dir_fd_.get(); }
+  Result<void> apply(const spec::LinuxResources& resources) override;
+  Result<void> attach(pid_t pid) override;
+  Result<std::vector<pid_t>> pids() const override;
+  Result<void> kill_all(int signo) override;
+  Result<void> destroy() override;
+  std::string path() const override { return relative_; }
+  std::string dir(std::string_view controller = "") const override;
+  Mode mode() const override { return Mode::kUnified; }
+
+ private:
+  Result<void> check_reusable() const;
+  void enable_controllers() const;
+  Result<void> check_memory_usage(const spec::LinuxResources& resources) const;
+  Result<void> write_one(const FileWrite& write) const;
+
+  std::string root_;
+  std::string relative_;
+  std::string dir_;
+  cgfs::DirHooks hooks_;
+  std::vector<std::string> created_;  // outermost first
+  UniqueFd dir_fd_;
+};
+
+}  // namespace cruntime::cgroup

@@ -1,0 +1,91 @@
+// cgroup::Manager: the container's cgroup on any host (v2 Fs2Manager, v1/hybrid Fs1Manager).
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/cgroup/cgroupfs.hpp"
+#include "cruntime/cgroup/detect.hpp"
+#include "cruntime/spec/resources.hpp"
+
+namespace cruntime::cgroup {
+
+// create.cpp: make_manager → create → apply → clone3(CLONE_INTO_CGROUP, dir_fd()) or clone +
+// attach(pid) → store path() in state.json; Rollback += destroy. Later commands: open_manager(
+// stored path) → kill_all / pids / destroy.
+class Manager {
+ public:
+  virtual ~Manager() = default;
+
+  // Make the cgroup directories (mkdir -p, remembering which ones it made); v2 also enables the
+  // available controllers in every ancestor's cgroup.subtree_control. Refuses an existing cgroup
+  // that has processes or is frozen (cli-contract §5). On failure nothing it made is left.
+  virtual Result<void> create() = 0;
+  // After create() on v2: an O_PATH fd of the cgroup directory for clone3(CLONE_INTO_CGROUP).
+  // -1 on v1 and hybrid hosts: clone, then attach(pid). Borrowed; lives as long as the manager.
+  virtual int dir_fd() const = 0;
+  // Write linux.resources (cgroup/resources.hpp) and log what this cgroup version ignores.
+  // Call before attach: rt runtime and cpuset must be set before a task can join. Pass
+  // resources.value_or({}) even when the config has none: v1 always gets the device defaults.
+  virtual Result<void> apply(const spec::LinuxResources& resources) = 0;
+  // Move a process (the init) into the cgroup, in every hierarchy.
+  virtual Result<void> attach(pid_t pid) = 0;
+  // Every process in the cgroup and its sub-cgroups (host pids, sorted).
+  virtual Result<std::vector<pid_t>> pids() const = 0;
+  // Signal every process in the cgroup (cgroup.kill for SIGKILL where available).
+  virtual Result<void> kill_all(int signo) = 0;
+  // SIGKILL what is left, then rmdir the cgroup (its sub-cgroups first), retrying EBUSY for up
+  // to cgfs::kRemoveTimeout. A manager from create() removes only the directories it made; one
+  // from open_manager() removes the container's cgroup directory.
+  virtual Result<void> destroy() = 0;
+  // What to persist in state.json (spec::StoredState::cgroup_path): the cgroup below the
+  // hierarchy root, "/cruntime/abc". On v1 hosts where our own cgroup differs per hierarchy
+  // and cgroupsPath is relative, one line "<controllers>:<path>" per hierarchy instead.
+  // open_manager(path()) finds the same cgroup again.
+  virtual std::string path() const = 0;
+  // The absolute cgroup directory; on v1 the one in the hierarchy of `controller` ("" = the
+  // first hierarchy; "" when that controller is not mounted).
+  virtual std::string dir(std::string_view controller = "") const = 0;
+  virtual Mode mode() const = 0;
+
+  // TODO(cgroup): the pause/resume/update/events/ps issue adds freeze(bool) and frozen()
+  // (v2 cgroup.freeze, v1 freezer.state), stats(), apply() again for `update` (v1 memory+swap
+  // ordering against the current limit), and on v2 the eBPF device filter (devices_bpf.cpp).
+};
+
+struct ManagerOptions {
+  std::string id;                           // the container id: the default cgroup name
+  std::optional<std::string> cgroups_path;  // linux.cgroupsPath
+  bool systemd = false;                     // --systemd-cgroup (GlobalOptions::systemd_cgroup)
+};
+
+// A cleaned linux.cgroupsPath: no empty, "." or ".." components; `path` keeps a leading '/'
+// when absolute. Empty or unset → "cruntime/<id>", relative (below our own cgroup, like runc's
+// id-derived default). ".." anywhere, a newline, or the bare root are errors.
+struct CgroupsPath {
+  std::string path;
+  bool absolute = false;
+};
+Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgroups_path,
+                                         std::string_view id);
+
+// Detects the host (detect_layout) and places the cgroup: absolute → below each hierarchy root;
+// relative → v2: below the parent of our own cgroup, v1: below our own cgroup per hierarchy.
+// Nothing is created until create().
+Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options);
+Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
+                                              const cgfs::DirHooks& hooks = {});
+
+// Reattach to a container's cgroup from state.json (Manager::path() of the create that made it).
+Result<std::unique_ptr<Manager>> open_manager(const std::string& stored_cgroup_path);
+Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
+                                              const std::string& stored_cgroup_path,
+                                              const cgfs::DirHooks& hooks = {});
+
+}  // namespace cruntime::cgroup

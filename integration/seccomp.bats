@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# linux.seccomp (cli-contract §12.3, §8.8): errno actions, default action with an allow list,
+# kill, argument conditions, the notify listener, with and without noNewPrivileges.
+
+load helpers
+load lifecycle_helpers
+
+setup() {
+	lc_setup
+	add_tmpfs /tmp
+}
+teardown() { lc_teardown; }
+
+# What a static busybox shell running a few applets needs (strace'd), plus what the runtime
+# may still do between loading the filter and execve.
+ALLOWED='["arch_prctl", "brk", "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit",
+	"exit_group", "getpid", "getppid", "gettid", "getrandom", "getuid", "geteuid", "getgid",
+	"getegid", "ioctl", "kill", "tgkill", "mmap", "munmap", "mprotect", "mremap", "newfstatat",
+	"fstat", "stat", "lstat", "statx", "prctl", "prlimit64", "readlink", "readlinkat", "rseq",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend", "sigaltstack",
+	"set_robust_list", "set_tid_address", "wait4", "waitid", "read", "write", "writev", "readv",
+	"close", "close_range", "open", "openat", "openat2", "fcntl", "dup", "dup2", "dup3", "pipe",
+	"pipe2", "poll", "ppoll", "lseek", "getcwd", "chdir", "access", "faccessat", "faccessat2",
+	"futex", "madvise", "sched_yield", "nanosleep", "clock_nanosleep", "clock_gettime",
+	"gettimeofday", "setpgid", "getpgid", "getpgrp", "setsid", "getdents64", "umask", "uname",
+	"mkdir", "mkdirat"]'
+
+# seccomp_rule NAMES-JSON ACTION [EXTRA-JQ]: linux.seccomp = default allow + one rule.
+seccomp_rule() {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": '"$1"', "action": "'"$2"'"} '"${3:-}"']}'
+}
+
+@test "SCMP_ACT_ERRNO with errnoRet: the denied syscall fails with that errno" {
+	set_args sh -c 'mkdir /tmp/denied; echo rc=$?; [ -d /tmp/denied ] || echo absent'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'rc=0')" ]
+
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_ERRNO '| .errnoRet = 18'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'rc=1\nabsent')" ]
+	[ "$stderr" = "mkdir: can't create directory '/tmp/denied': Invalid cross-device link" ]
+}
+
+@test "defaultAction SCMP_ACT_ERRNO with defaultErrnoRet and an allow list" {
+	local allowed
+	allowed="$(jq -c 'map(select(. != "mkdir" and . != "mkdirat"))' <<<"$ALLOWED")"
+	# EPROTO (71): an errno nothing else here could produce.
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 71,
+		"syscalls": [{"names": '"$allowed"', "action": "SCMP_ACT_ALLOW"}]}'
+	set_args sh -c 'echo before; mkdir /tmp/d; echo rc=$?'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'before\nrc=1')" ] || fail "stdout: $output; stderr: $stderr"
+	[ "$stderr" = "mkdir: can't create directory '/tmp/d': Protocol error" ]
+}
+
+@test "SCMP_ACT_KILL and SCMP_ACT_KILL_PROCESS: the process dies of SIGSYS (exit 159)" {
+	set_args mkdir /tmp/x
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_KILL
+	rund -159 cr run -b "$BUNDLE" ct
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_KILL_PROCESS
+	rund -159 cr run -b "$BUNDLE" ct
+	[ -z "$(cr list -q)" ]
+}
+
+@test "argument conditions: only kill(pid, SIGUSR1) is denied" {
+	seccomp_rule '["kill"]' SCMP_ACT_ERRNO \
+		'| .errnoRet = 18 | .args = [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]'
+	set_args sh -c 'trap "echo got-USR1" USR1; trap "echo got-USR2" USR2
+		kill -USR1 $$; echo rc1=$?; kill -USR2 $$; echo rc2=$?'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'rc1=1\ngot-USR2\nrc2=0')" ]
+	[[ "$stderr" == *"Invalid cross-device link"* ]]
+}
+
+@test "noNewPrivileges true and false both load the filter, also for a non-root user" {
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_ERRNO '| .errnoRet = 18'
+	set_args sh -c 'mkdir /tmp/d; grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " "'
+	local nnp uid
+	for uid in 0 1000; do
+		for nnp in true false; do
+			update_config ".process.noNewPrivileges = $nnp | .process.user = {\"uid\": $uid, \"gid\": $uid}"
+			rund -0 cr run -b "$BUNDLE" ct
+			[ "$stderr" = "mkdir: can't create directory '/tmp/d': Invalid cross-device link" ] ||
+				fail "uid $uid nnp $nnp: $stderr"
+			[ "$output" = "$(printf 'NoNewPrivs: %s\nSeccomp: 2' "$([ "$nnp" = true ] && echo 1 || echo 0)")" ] ||
+				fail "uid $uid nnp $nnp: $output"
+		done
+	done
+}
+
+@test "SCMP_ACT_NOTIFY: the listener gets the state and the fd, and answers the syscalls" {
+	local sock="$BATS_TEST_TMPDIR/seccomp.sock" state="$BATS_TEST_TMPDIR/listener.json"
+	start_bg "$BATS_TEST_TMPDIR/listener.out" "$SECCOMP_LISTENER" --state "$state" --errno 18 --timeout 60 "$sock"
+	local listener="$BG_PID"
+	wait_for_socket "$sock"
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_NOTIFY
+	update_config '.linux.seccomp.listenerPath = "'"$sock"'" | .linux.seccomp.listenerMetadata = "meta-lc"'
+	set_args sh -c 'mkdir /tmp/notified; echo rc=$?'
+
+	rund -0 cr create -b "$BUNDLE" ct
+	wait_for_file "$state"
+	[ "$(cat "$state.fds")" = "cmsgs=1 fds=1 eof=1" ]
+	local json
+	json="$(cat "$state")"
+	[ "$(jq -r .ociVersion <<<"$json")" = "$(cr state ct | jq -r .ociVersion)" ]
+	[ "$(jq -c .fds <<<"$json")" = '["seccompFd"]' ]
+	[ "$(jq -r .pid <<<"$json")" = "$(pid_of ct)" ]
+	[ "$(jq -r .metadata <<<"$json")" = meta-lc ]
+	[ "$(jq -r .state.id <<<"$json")" = ct ]
+	[ "$(jq -r .state.bundle <<<"$json")" = "$BUNDLE" ]
+	[ "$(jq -r .state.status <<<"$json")" = creating ]
+
+	cr start ct >"$BATS_TEST_TMPDIR/start.out" 2>&1 </dev/null 3>&-
+	wait_for_status ct stopped
+	[ "$(cat "$RUND_OUT")" = "rc=1" ]
+	[ "$(cat "$RUND_ERR")" = "mkdir: can't create directory '/tmp/notified': Invalid cross-device link" ]
+	# The listener saw the call, and ends once no process uses the filter any more.
+	grep -Eq '^syscall=(83|258) pid=' "$BATS_TEST_TMPDIR/listener.out"
+	local rc=0
+	wait "$listener" || rc=$?
+	[ "$rc" -eq 0 ] || fail "listener exited $rc: $(cat "$BATS_TEST_TMPDIR/listener.out")"
+}
+
+@test "SCMP_ACT_NOTIFY without a listening socket: create fails, nothing left" {
+	snapshot_host
+	seccomp_rule '["mkdir", "mkdirat"]' SCMP_ACT_NOTIFY
+	update_config '.linux.seccomp.listenerPath = "'"$BATS_TEST_TMPDIR"'/nobody-listens.sock"'
+	rund -1 cr create -b "$BUNDLE" ct
+	assert_one_error_line "nobody-listens.sock"
+	assert_nothing_left
+}
+
+@test "bad seccomp configs fail create cleanly: unknown action, errnoRet on a kill action" {
+	snapshot_host
+	seccomp_rule '["mkdir"]' SCMP_ACT_BOGUS
+	rund -1 cr create -b "$BUNDLE" ct
+	assert_one_error_line "SCMP_ACT_BOGUS"
+	assert_nothing_left
+
+	seccomp_rule '["mkdir"]' SCMP_ACT_KILL '| .errnoRet = 1'
+	rund -1 cr create -b "$BUNDLE" ct
+	assert_one_error_line "errnoRet"
+	assert_nothing_left
+
+	seccomp_rule '["kill"]' SCMP_ACT_ERRNO '| .args = [{"index": 1, "value": 10, "op": "SCMP_CMP_BOGUS"}]'
+	rund -1 cr create -b "$BUNDLE" ct
+	assert_one_error_line "SCMP_CMP_BOGUS"
+	assert_nothing_left
+}

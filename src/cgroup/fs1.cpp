@@ -1,0 +1,173 @@
+// Fs1Manager: create/apply/attach/kill/destroy across the v1 hierarchies of a legacy or hybrid host.
+#include "cruntime/cgroup/fs1.hpp"
+
+#include <signal.h>
+
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/scope_guard.hpp"
+#include "cruntime/base/strings.hpp"
+
+namespace cruntime::cgroup {
+namespace {
+
+std::string strip_trailing_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string parent_of(const std::string& dir) {
+  const size_t slash = dir.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : dir.substr(0, slash);
+}
+
+}  // namespace
+
+Fs1Manager::Fs1Manager(Mode mode, std::vector<Placement> placements, bool existing,
+                       cgfs::DirHooks hooks)
+    : mode_(mode), placements_(std::move(placements)), hooks_(std::move(hooks)) {
+  created_.resize(placements_.size());
+  if (!existing) return;
+  for (size_t i = 0; i < placements_.size(); ++i) created_[i].push_back(dir_of(placements_[i]));
+}
+
+std::string Fs1Manager::dir_of(const Placement& placement) const {
+  return strip_trailing_slash(placement.hierarchy.mount_point) + placement.relative;
+}
+
+std::string Fs1Manager::path() const {
+  bool uniform = true;
+  for (const Placement& p : placements_) uniform = uniform && p.relative == placements_[0].relative;
+  if (uniform && !placements_.empty()) return placements_[0].relative;
+  std::vector<std::string> lines;
+  for (const Placement& p : placements_) lines.push_back(p.hierarchy.key() + ":" + p.relative);
+  return strings::join(lines, "\n");
+}
+
+std::string Fs1Manager::dir(std::string_view controller) const {
+  for (const Placement& p : placements_) {
+    if (controller.empty() || p.hierarchy.has(controller)) return dir_of(p);
+  }
+  return "";
+}
+
+const Fs1Manager::Placement& Fs1Manager::process_placement() const {
+  for (const Placement& p : placements_) {
+    if (p.hierarchy.controllers.empty()) return p;  // hybrid cgroup2: has cgroup.kill
+  }
+  for (const char* preferred : {"pids", "freezer"}) {
+    for (const Placement& p : placements_) {
+      if (p.hierarchy.has(preferred)) return p;
+    }
+  }
+  return placements_.front();
+}
+
+Result<void> Fs1Manager::check_reusable() const {
+  const std::string procs_dir = dir_of(process_placement());
+  if (cgfs::exists(procs_dir)) {
+    const std::vector<pid_t> pids = CR_TRY(cgfs::all_pids(procs_dir));
+    if (!pids.empty()) {
+      return fail_msg("cgroup {} is not empty: {} process(es) found", procs_dir, pids.size());
+    }
+  }
+  const std::string freezer = dir("freezer");
+  if (freezer.empty() || !cgfs::exists(freezer)) return {};
+  auto state = cgfs::read(freezer, "freezer.state");
+  if (state && strings::trim(*state) == "FROZEN") return fail_msg("cgroup {} is frozen", freezer);
+  return {};
+}
+
+// A new v1 cpuset cgroup starts with empty cpus and mems, and no task can join it until both are
+// set: inherit the parent's (runc's cpuset ensureParent; cgroup.clone_children is off by default).
+Result<void> Fs1Manager::copy_cpuset_from_parent(const std::string& dir) const {
+  for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+    const std::string own = CR_TRY(cgfs::read(dir, file));
+    if (!strings::trim(own).empty()) continue;
+    const std::string parent = CR_TRY(cgfs::read(parent_of(dir), file));
+    const std::string_view value = strings::trim(parent);
+    if (value.empty()) continue;
+    CR_TRY_CTX(cgfs::write(dir, file, value), "copy {} from the parent cgroup", file);
+  }
+  return {};
+}
+
+Result<void> Fs1Manager::create() {
+  if (placements_.empty()) return fail_msg("no cgroup v1 hierarchy to create the cgroup in");
+  CR_TRY(check_reusable());
+  Rollback undo;
+  undo.add([this] {
+    if (auto removed = destroy(); !removed) log::warn("cgroup: {}", removed.error().to_string());
+  });
+  for (size_t i = 0; i < placements_.size(); ++i) {
+    const Placement& p = placements_[i];
+    created_[i] = CR_TRY(cgfs::make_dirs(strip_trailing_slash(p.hierarchy.mount_point),
+                                         dir_of(p), hooks_));
+    if (!p.hierarchy.has("cpuset")) continue;
+    for (const std::string& made : created_[i]) CR_TRY(copy_cpuset_from_parent(made));
+  }
+  undo.dismiss();
+  return {};
+}
+
+Result<void> Fs1Manager::apply(const spec::LinuxResources& resources) {
+  const ResourcePlan plan = CR_TRY(translate_v1(resources));
+  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
+  for (const FileWrite& write : plan.writes) {
+    const std::string target = dir(write.controller);
+    if (target.empty()) {
+      if (write.if_missing == IfMissing::kSkip) continue;
+      return fail_msg("{}: the {} cgroup controller is not mounted (needed for {})", write.field,
+                      write.controller, write.file);
+    }
+    CR_TRY(cgfs::apply_write(target, write));
+  }
+  return {};
+}
+
+Result<void> Fs1Manager::attach(pid_t pid) {
+  for (const Placement& p : placements_) CR_TRY(cgfs::attach(dir_of(p), pid));
+  return {};
+}
+
+Result<std::vector<pid_t>> Fs1Manager::pids() const {
+  if (placements_.empty()) return std::vector<pid_t>{};
+  return cgfs::all_pids(dir_of(process_placement()));
+}
+
+Result<void> Fs1Manager::kill_all(int signo) {
+  if (placements_.empty()) return {};
+  return cgfs::kill_cgroup(dir_of(process_placement()), signo);
+}
+
+Result<void> Fs1Manager::destroy() {
+  bool any = false;
+  for (const auto& dirs : created_) any = any || !dirs.empty();
+  if (!any) return {};
+  const std::string procs_dir = dir_of(process_placement());
+  auto kill_leftovers = [&procs_dir] {
+    if (auto killed = cgfs::kill_cgroup(procs_dir, SIGKILL); !killed) {
+      log::debug("cgroup: {}", killed.error().to_string());
+    }
+  };
+  if (cgfs::exists(procs_dir)) kill_leftovers();
+  const auto deadline = std::chrono::steady_clock::now() + cgfs::kRemoveTimeout;
+  std::optional<Error> first_error;
+  // Every hierarchy gets its chance even when one fails; the first failure is reported.
+  for (auto& dirs : created_) {
+    auto removed = cgfs::remove_dirs(dirs, deadline, kill_leftovers, hooks_);
+    if (removed) {
+      dirs.clear();
+    } else if (!first_error) {
+      first_error = std::move(removed).error();
+    }
+  }
+  if (first_error) return fail(std::move(*first_error).with_context("remove cgroup " + path()));
+  return {};
+}
+
+}  // namespace cruntime::cgroup
