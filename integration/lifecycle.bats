@@ -93,9 +93,9 @@ teardown() { lc_teardown; }
 
 @test "run: stdin reaches the container; the output is complete when run returns" {
 	seq 1 2000 >"$BATS_TEST_TMPDIR/in"
-	set_args sh -c 'cat; echo done'
+	set_args sh -c 'cat; echo end'
 	cr run -b "$BUNDLE" ct <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&-
-	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(seq 1 2000; echo done)" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(seq 1 2000; echo end)" ]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
 

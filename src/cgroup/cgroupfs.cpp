@@ -35,7 +35,8 @@ std::vector<std::string> child_cgroups(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::error_code type_ec;
-    if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec)) out.push_back(entry.path().string());
+    if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec))
+      out.push_back(entry.path().string());
   }
   return out;
 }
@@ -49,8 +50,8 @@ Result<void> remove_one(const std::string& dir, std::chrono::steady_clock::time_
     const int err = errno;
     if (err != EBUSY) return fail(Error::sys(err, "rmdir " + dir));
     if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(Error::sys(err, fmt::format("rmdir {} (still busy after {} ms)", dir,
-                                              kRemoveTimeout.count())));
+      return fail(Error::sys(
+          err, fmt::format("rmdir {} (still busy after {} ms)", dir, kRemoveTimeout.count())));
     }
     if (on_busy) on_busy();
     std::this_thread::sleep_for(delay);
@@ -110,7 +111,8 @@ Result<std::vector<std::string>> make_dirs(const std::string& top, const std::st
   }
   std::vector<std::string> created;
   std::string current = top;
-  for (const std::string& part : strings::split(std::string_view(dir).substr(top.size() + 1), '/')) {
+  for (const std::string& part :
+       strings::split(std::string_view(dir).substr(top.size() + 1), '/')) {
     if (part.empty()) continue;
     current = join(current, part);
     if (::mkdir(current.c_str(), 0755) == 0) {
@@ -136,7 +138,8 @@ Result<void> attach(const std::string& dir, pid_t pid) {
     auto result = write(dir, "cgroup.procs", value);
     if (result) return {};
     if (result.error().code() != EINVAL || attempt == kAttachTries) {
-      return fail(std::move(result).error().with_context(fmt::format("move pid {} into {}", pid, dir)));
+      return fail(
+          std::move(result).error().with_context(fmt::format("move pid {} into {}", pid, dir)));
     }
     std::this_thread::sleep_for(kAttachRetryDelay);
   }
@@ -207,7 +210,6 @@ Result<void> remove_tree(const std::string& dir, std::chrono::steady_clock::time
   }
   return remove_one(dir, deadline, on_busy, hooks);
 }
-
 
 Result<void> remove_dirs(const std::vector<std::string>& created,
                          std::chrono::steady_clock::time_point deadline,

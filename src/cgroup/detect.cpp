@@ -9,8 +9,6 @@
 #include <cerrno>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
 
@@ -65,9 +63,12 @@ std::vector<std::string> v1_controllers(std::string_view super_options,
 
 std::string_view mode_name(Mode mode) {
   switch (mode) {
-    case Mode::kUnified: return "unified";
-    case Mode::kHybrid: return "hybrid";
-    case Mode::kLegacy: return "legacy";
+    case Mode::kUnified:
+      return "unified";
+    case Mode::kHybrid:
+      return "hybrid";
+    case Mode::kLegacy:
+      return "legacy";
   }
   return "?";
 }
@@ -113,7 +114,8 @@ std::map<std::string, std::string> parse_proc_pid_cgroup(std::string_view text) 
     if (first == std::string::npos) continue;
     const size_t second = line.find(':', first + 1);
     if (second == std::string::npos) continue;
-    const std::string key = normalize_key(std::string_view(line).substr(first + 1, second - first - 1));
+    const std::string key =
+        normalize_key(std::string_view(line).substr(first + 1, second - first - 1));
     out.emplace(key, line.substr(second + 1));
   }
   return out;
@@ -167,7 +169,8 @@ Result<Layout> detect_layout() {
     mount.hierarchy.own_cgroup = own_in(mount.hierarchy.key());
     if (!mount.v2) {
       layout.hierarchies.push_back(std::move(mount.hierarchy));
-    } else if (layout.mode == Mode::kHybrid && mount.hierarchy.mount_point == unified_mount && v2.empty()) {
+    } else if (layout.mode == Mode::kHybrid && mount.hierarchy.mount_point == unified_mount &&
+               v2.empty()) {
       v2.push_back(std::move(mount.hierarchy));
     }
   }

@@ -1,12 +1,10 @@
-// Fs1Manager: create/apply/attach/kill/destroy across the v1 hierarchies of a legacy or hybrid host.
+// Fs1Manager: create, apply, attach, kill and destroy in every v1 hierarchy (legacy/hybrid).
 #include "cruntime/cgroup/fs1.hpp"
 
 #include <signal.h>
 
 #include <optional>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
@@ -105,8 +103,8 @@ Result<void> Fs1Manager::create() {
   });
   for (size_t i = 0; i < placements_.size(); ++i) {
     const Placement& p = placements_[i];
-    created_[i] = CR_TRY(cgfs::make_dirs(strip_trailing_slash(p.hierarchy.mount_point),
-                                         dir_of(p), hooks_));
+    created_[i] =
+        CR_TRY(cgfs::make_dirs(strip_trailing_slash(p.hierarchy.mount_point), dir_of(p), hooks_));
     if (!p.hierarchy.has("cpuset")) continue;
     for (const std::string& made : created_[i]) CR_TRY(copy_cpuset_from_parent(made));
   }

@@ -8,8 +8,6 @@
 #include <cerrno>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
@@ -114,8 +112,8 @@ Result<void> Fs2Manager::check_memory_usage(const spec::LinuxResources& resource
   const auto usage = strings::parse_int<uint64_t>(strings::trim(*current));
   if (!usage) return {};
   if (swap > 0 && static_cast<uint64_t>(swap) <= *usage) {
-    return fail_msg("linux.resources.memory.swap: rejecting memory+swap limit {} <= usage {}",
-                    swap, *usage);
+    return fail_msg("linux.resources.memory.swap: rejecting memory+swap limit {} <= usage {}", swap,
+                    *usage);
   }
   if (limit > 0 && static_cast<uint64_t>(limit) <= *usage) {
     return fail_msg("linux.resources.memory.limit: rejecting memory limit {} <= usage {}", limit,
@@ -133,7 +131,8 @@ Result<void> Fs2Manager::write_one(const FileWrite& write) const {
     auto listed = cgfs::read(dir_, "cgroup.controllers");
     if (listed) {
       const std::vector<std::string> controllers = words(*listed);
-      if (std::find(controllers.begin(), controllers.end(), write.controller) == controllers.end()) {
+      if (std::find(controllers.begin(), controllers.end(), write.controller) ==
+          controllers.end()) {
         return fail_msg("{}: the {} controller is not available in {} (cgroup.controllers: \"{}\")",
                         write.field, write.controller, dir_, strings::join(controllers, " "));
       }
@@ -147,8 +146,9 @@ Result<void> Fs2Manager::apply(const spec::LinuxResources& resources) {
   for (const std::string& warning : plan.warnings) log::warn("{}", warning);
   if (resources.devices && !resources.devices->empty()) {
     // TODO(cgroup): devices_bpf.cpp attaches a BPF_PROG_TYPE_CGROUP_DEVICE program here.
-    log::warn("linux.resources.devices: the cgroup v2 device filter (eBPF) is not implemented "
-              "yet; the cgroup does not restrict device access");
+    log::warn(
+        "linux.resources.devices: the cgroup v2 device filter (eBPF) is not implemented "
+        "yet; the cgroup does not restrict device access");
   }
   CR_TRY(check_memory_usage(resources));
   for (const FileWrite& write : plan.writes) CR_TRY(write_one(write));

@@ -73,7 +73,8 @@ Result<std::unique_ptr<Manager>> open_v1(const Layout& layout, const std::string
     for (const std::string& line : strings::split(stored, '\n')) {
       const size_t colon = line.find(':');
       if (colon == std::string::npos) return fail_msg("malformed cgroup path line \"{}\"", line);
-      by_key[line.substr(0, colon)] = CR_TRY(stored_cgroup(std::string_view(line).substr(colon + 1)));
+      by_key[line.substr(0, colon)] =
+          CR_TRY(stored_cgroup(std::string_view(line).substr(colon + 1)));
     }
     for (const Hierarchy& h : layout.hierarchies) {
       auto it = by_key.find(h.key());
@@ -89,9 +90,8 @@ Result<std::unique_ptr<Manager>> open_v1(const Layout& layout, const std::string
 
 Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgroups_path,
                                          std::string_view id) {
-  const std::string raw = cgroups_path && !cgroups_path->empty()
-                              ? *cgroups_path
-                              : fmt::format("cruntime/{}", id);
+  const std::string raw =
+      cgroups_path && !cgroups_path->empty() ? *cgroups_path : fmt::format("cruntime/{}", id);
   const std::vector<std::string> parts = CR_TRY_CTX(components(raw), "linux.cgroupsPath");
   if (parts.empty()) {
     return fail_msg("linux.cgroupsPath: \"{}\" names the hierarchy root, not a cgroup below it",
@@ -106,8 +106,9 @@ Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgrou
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks) {
   if (options.systemd) {
-    return fail_msg("systemd cgroup driver not supported yet (--systemd-cgroup): use the default "
-                    "cgroupfs driver");
+    return fail_msg(
+        "systemd cgroup driver not supported yet (--systemd-cgroup): use the default "
+        "cgroupfs driver");
   }
   const CgroupsPath where = CR_TRY(resolve_cgroups_path(options.cgroups_path, options.id));
   if (layout.mode == Mode::kUnified) {

@@ -1,6 +1,7 @@
 // Pure translation of linux.resources into cgroup v1 and v2 file writes (cli-contract §12.4).
 #include "cruntime/cgroup/resources.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -52,8 +53,8 @@ std::string device_number(const std::optional<int64_t>& number) {
 
 // Checks shared by both versions: swap is the memory+swap total, so it needs a limit to add to.
 Result<void> check_swap(const spec::MemoryResources& memory) {
-  CR_TRY_CTX(memory_swap_to_v2(memory.swap.value_or(0), memory.limit.value_or(0)),
-             "{}.memory.swap", kBase);
+  CR_TRY_CTX(memory_swap_to_v2(memory.swap.value_or(0), memory.limit.value_or(0)), "{}.memory.swap",
+             kBase);
   return {};
 }
 
@@ -68,7 +69,8 @@ Result<void> memory_v1(const spec::MemoryResources& memory, Builder& b) {
   const int64_t limit = memory.limit.value_or(0);
   const int64_t swap = memory.swap.value_or(0);
   auto write_limit = [&] {
-    if (limit != 0) b.add("memory", "memory.limit_in_bytes", std::to_string(limit), base + ".limit");
+    if (limit != 0)
+      b.add("memory", "memory.limit_in_bytes", std::to_string(limit), base + ".limit");
   };
   // memsw must stay >= limit_in_bytes after every write. A fresh cgroup has both unlimited, so
   // an unlimited memsw goes first and a finite one after the limit (runc's setMemoryAndSwap).
@@ -92,8 +94,7 @@ Result<void> memory_v1(const spec::MemoryResources& memory, Builder& b) {
   }
   if (memory.swappiness && *memory.swappiness != kSwappinessUnset) {
     if (*memory.swappiness > kMaxSwappiness) {
-      return fail_msg("{}.swappiness: must be between 0 and 100, got {}", base,
-                      *memory.swappiness);
+      return fail_msg("{}.swappiness: must be between 0 and 100, got {}", base, *memory.swappiness);
     }
     b.add("memory", "memory.swappiness", std::to_string(*memory.swappiness), base + ".swappiness");
   }
@@ -150,10 +151,14 @@ struct Throttle {
 };
 
 std::vector<Throttle> throttles(const spec::BlockIOResources& io) {
-  return {{io.throttle_read_bps_device, "throttleReadBpsDevice", "blkio.throttle.read_bps_device", "rbps"},
-          {io.throttle_write_bps_device, "throttleWriteBpsDevice", "blkio.throttle.write_bps_device", "wbps"},
-          {io.throttle_read_iops_device, "throttleReadIOPSDevice", "blkio.throttle.read_iops_device", "riops"},
-          {io.throttle_write_iops_device, "throttleWriteIOPSDevice", "blkio.throttle.write_iops_device", "wiops"}};
+  return {{io.throttle_read_bps_device, "throttleReadBpsDevice", "blkio.throttle.read_bps_device",
+           "rbps"},
+          {io.throttle_write_bps_device, "throttleWriteBpsDevice",
+           "blkio.throttle.write_bps_device", "wbps"},
+          {io.throttle_read_iops_device, "throttleReadIOPSDevice",
+           "blkio.throttle.read_iops_device", "riops"},
+          {io.throttle_write_iops_device, "throttleWriteIOPSDevice",
+           "blkio.throttle.write_iops_device", "wiops"}};
 }
 
 void block_io_v1(const spec::BlockIOResources& io, Builder& b) {
@@ -403,8 +408,12 @@ uint64_t cpu_shares_to_weight(uint64_t shares) {
 }
 
 uint64_t blkio_weight_to_io_weight(uint64_t weight) {
+  constexpr uint64_t kMinBlkioWeight = 10;
+  constexpr uint64_t kMaxBlkioWeight = 1000;
   if (weight == 0) return 0;
-  return 1 + (weight - 10) * 9999 / 990;
+  // Out-of-range weights are clamped (validate rejects them; never wrap around below 10).
+  weight = std::clamp(weight, kMinBlkioWeight, kMaxBlkioWeight);
+  return 1 + (weight - kMinBlkioWeight) * 9999 / (kMaxBlkioWeight - kMinBlkioWeight);
 }
 
 Result<int64_t> memory_swap_to_v2(int64_t swap, int64_t limit) {
@@ -453,10 +462,17 @@ const std::vector<spec::DeviceCgroupRule>& default_device_rules() {
   // mknod of any node (not access), then null, random, full, tty, zero, urandom, the pts
   // slaves, ptmx and /dev/net/tun (runc's AllowedDevices).
   static const std::vector<spec::DeviceCgroupRule> rules = {
-      allow("c", std::nullopt, std::nullopt, "m"), allow("b", std::nullopt, std::nullopt, "m"),
-      allow("c", 1, 3, "rwm"),   allow("c", 1, 8, "rwm"), allow("c", 1, 7, "rwm"),
-      allow("c", 5, 0, "rwm"),   allow("c", 1, 5, "rwm"), allow("c", 1, 9, "rwm"),
-      allow("c", 136, std::nullopt, "rwm"), allow("c", 5, 2, "rwm"), allow("c", 10, 200, "rwm")};
+      allow("c", std::nullopt, std::nullopt, "m"),
+      allow("b", std::nullopt, std::nullopt, "m"),
+      allow("c", 1, 3, "rwm"),
+      allow("c", 1, 8, "rwm"),
+      allow("c", 1, 7, "rwm"),
+      allow("c", 5, 0, "rwm"),
+      allow("c", 1, 5, "rwm"),
+      allow("c", 1, 9, "rwm"),
+      allow("c", 136, std::nullopt, "rwm"),
+      allow("c", 5, 2, "rwm"),
+      allow("c", 10, 200, "rwm")};
   return rules;
 }
 

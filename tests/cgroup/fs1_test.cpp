@@ -28,11 +28,12 @@ struct V1Host {
   explicit V1Host(bool hybrid = true) {
     layout.mode = hybrid ? Mode::kHybrid : Mode::kLegacy;
     add({"cpu", "cpuacct"}, "cpu,cpuacct", {{"cpu.shares", "1024"}});
-    const std::string cpuset = add({"cpuset"}, "cpuset", {{"cpuset.cpus", ""}, {"cpuset.mems", ""}});
+    const std::string cpuset =
+        add({"cpuset"}, "cpuset", {{"cpuset.cpus", ""}, {"cpuset.mems", ""}});
     FakeCgroupfs::put(cpuset + "/cpuset.cpus", "0-3");
     FakeCgroupfs::put(cpuset + "/cpuset.mems", "0");
-    add({"memory"}, "memory", {{"memory.limit_in_bytes", "-1"}, {"memory.memsw.limit_in_bytes", "-1"}},
-        "/process_api/x");
+    add({"memory"}, "memory",
+        {{"memory.limit_in_bytes", "-1"}, {"memory.memsw.limit_in_bytes", "-1"}}, "/process_api/x");
     add({"pids"}, "pids", {{"pids.max", "max"}});
     add({"devices"}, "devices", {{"devices.allow", ""}, {"devices.deny", ""}});
     add({"freezer"}, "freezer", {{"freezer.state", "THAWED"}});
@@ -49,8 +50,8 @@ struct V1Host {
     return h.mount_point;
   }
   std::unique_ptr<Manager> make(std::optional<std::string> cgroups_path) {
-    auto made = make_manager(layout, ManagerOptions{"abc", std::move(cgroups_path), false},
-                             fake.hooks());
+    auto made =
+        make_manager(layout, ManagerOptions{"abc", std::move(cgroups_path), false}, fake.hooks());
     REQUIRE(made);
     return std::move(*made);
   }
@@ -187,6 +188,8 @@ TEST_CASE("Fs1Manager: kill_all uses the hybrid cgroup2's cgroup.kill, else the 
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
+      // Catch2's handlers would report a test failure from the child: die plainly.
+      ::signal(SIGTERM, SIG_DFL);
       for (;;) ::pause();
     }
     sys::ChildGuard child(pid);
@@ -205,7 +208,8 @@ TEST_CASE("Fs1Manager: kill_all uses the hybrid cgroup2's cgroup.kill, else the 
 
 TEST_CASE("Fs1Manager: create refuses a frozen or populated existing cgroup", "[cgroup]") {
   V1Host host;
-  for (const char* h : {"freezer", "unified", "pids"}) host.fake.add_cgroup(host.at(std::string(h) + "/ctr"));
+  for (const char* h : {"freezer", "unified", "pids"})
+    host.fake.add_cgroup(host.at(std::string(h) + "/ctr"));
   SECTION("frozen") {
     FakeCgroupfs::put(host.at("freezer/ctr/freezer.state"), "FROZEN\n");
     auto created = host.make("/ctr")->create();

@@ -1,5 +1,6 @@
 // Fs2Manager against a fake cgroup2 tree in a TempDir: placement, controller enabling, knob
 // writes, errors, reuse checks, kill, destroy; make_manager/open_manager on unified hosts.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -56,12 +57,22 @@ struct V2Host {
   std::string at(const std::string& relative) const { return layout.unified_root + relative; }
 };
 
+// A child that sleeps until signalled, returned once it dies of SIGTERM plainly: Catch2's
+// handlers, inherited through fork, would report a failed test from the child.
 pid_t spawn_sleeper() {
+  int ready[2];
+  REQUIRE(::pipe2(ready, O_CLOEXEC) == 0);
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    (void)!::write(ready[1], "x", 1);
     for (;;) ::pause();
   }
+  ::close(ready[1]);
+  char byte = 0;
+  CHECK(::read(ready[0], &byte, 1) == 1);
+  ::close(ready[0]);
   return pid;
 }
 
@@ -83,8 +94,8 @@ TEST_CASE("Fs2Manager: a relative path goes below the parent of our own cgroup",
   CHECK(manager->dir_fd() == -1);
 
   REQUIRE(manager->create());
-  CHECK(host.fake.made() ==
-        std::vector<std::string>{host.at("/user.slice/cruntime"), host.at("/user.slice/cruntime/abc")});
+  CHECK(host.fake.made() == std::vector<std::string>{host.at("/user.slice/cruntime"),
+                                                     host.at("/user.slice/cruntime/abc")});
   // Every controller the root offers, in the root and each ancestor; never in the leaf.
   const std::string all = "+cpuset +cpu +io +memory +pids";
   CHECK(FakeCgroupfs::get(host.at("/cgroup.subtree_control")) == all);
@@ -94,7 +105,8 @@ TEST_CASE("Fs2Manager: a relative path goes below the parent of our own cgroup",
 
   // dir_fd is the leaf directory, for clone3(CLONE_INTO_CGROUP).
   REQUIRE(manager->dir_fd() >= 0);
-  struct stat by_fd {}, by_path {};
+  struct stat by_fd {
+  }, by_path{};
   REQUIRE(::fstat(manager->dir_fd(), &by_fd) == 0);
   REQUIRE(::stat(manager->dir().c_str(), &by_path) == 0);
   CHECK(by_fd.st_ino == by_path.st_ino);
@@ -131,7 +143,8 @@ TEST_CASE("Fs2Manager: apply writes the converted values into the leaf", "[cgrou
   REQUIRE(manager->destroy());
 }
 
-TEST_CASE("Fs2Manager: apply errors name the field, the file or the missing controller", "[cgroup]") {
+TEST_CASE("Fs2Manager: apply errors name the field, the file or the missing controller",
+          "[cgroup]") {
   V2Host host;
   auto manager = host.make("/ctr");
   REQUIRE(manager->create());

@@ -87,18 +87,20 @@ TEST_CASE("blkio_weight_to_io_weight maps 10-1000 linearly onto 1-10000", "[cgro
   CHECK(blkio_weight_to_io_weight(10) == 1);
   CHECK(blkio_weight_to_io_weight(500) == 4950);
   CHECK(blkio_weight_to_io_weight(1000) == 10000);
+  CHECK(blkio_weight_to_io_weight(5) == 1);  // out of range: clamped, never wrapped
+  CHECK(blkio_weight_to_io_weight(5000) == 10000);
 }
 
 TEST_CASE("memory_swap_to_v2 turns memory+swap into swap alone", "[cgroup]") {
   CHECK(*memory_swap_to_v2(0, 0) == 0);
-  CHECK(*memory_swap_to_v2(0, -1) == -1);   // unlimited memory lifts swap too
+  CHECK(*memory_swap_to_v2(0, -1) == -1);  // unlimited memory lifts swap too
   CHECK(*memory_swap_to_v2(-1, 100) == -1);
   CHECK(*memory_swap_to_v2(0, 100) == 0);
   CHECK(*memory_swap_to_v2(300, -1) == 300);
   CHECK(*memory_swap_to_v2(300, 100) == 200);
   CHECK(*memory_swap_to_v2(100, 100) == 0);
-  CHECK_FALSE(memory_swap_to_v2(300, 0));    // swap without a limit
-  CHECK_FALSE(memory_swap_to_v2(50, 100));   // below the limit
+  CHECK_FALSE(memory_swap_to_v2(300, 0));   // swap without a limit
+  CHECK_FALSE(memory_swap_to_v2(50, 100));  // below the limit
 }
 
 TEST_CASE("valid_hugepage_size accepts the kernel's hugetlb names only", "[cgroup]") {
@@ -116,7 +118,8 @@ TEST_CASE("v1_device_rule spells wildcards and defaults like the devices cgroup"
   CHECK(v1_device_rule({true, "c", 136, std::nullopt, "rw"}) == "c 136:* rw");
 }
 
-TEST_CASE("translate_v1: devices deny all, then the config's rules, then the defaults", "[cgroup]") {
+TEST_CASE("translate_v1: devices deny all, then the config's rules, then the defaults",
+          "[cgroup]") {
   spec::LinuxResources r;
   r.devices = {{false, std::nullopt, std::nullopt, std::nullopt, "rwm"},
                {true, "c", 10, 229, "rwm"},
@@ -201,12 +204,9 @@ TEST_CASE("translate_v1: cpu, realtime and cpuset files in kernel-safe order", "
   r.cpu->realtime_period = 1000000;
   r.cpu->cpus = "0-1";
   r.cpu->mems = "0";
-  CHECK(lines(v1(r), "cpu") == Lines{"cpu cpu.shares=512",
-                                     "cpu cpu.cfs_period_us=100000",
-                                     "cpu cpu.cfs_quota_us=50000",
-                                     "cpu cpu.cfs_burst_us=1000",
-                                     "cpu cpu.idle=0",
-                                     "cpu cpu.rt_period_us=1000000",
+  CHECK(lines(v1(r), "cpu") == Lines{"cpu cpu.shares=512", "cpu cpu.cfs_period_us=100000",
+                                     "cpu cpu.cfs_quota_us=50000", "cpu cpu.cfs_burst_us=1000",
+                                     "cpu cpu.idle=0", "cpu cpu.rt_period_us=1000000",
                                      "cpu cpu.rt_runtime_us=950000"});
   CHECK(lines(v1(r), "cpuset") == Lines{"cpuset cpuset.cpus=0-1", "cpuset cpuset.mems=0"});
 
@@ -240,8 +240,7 @@ TEST_CASE("translate_v1: blkio weights fall back to BFQ names, throttles per dev
   r.block_io->throttle_read_bps_device = std::vector<spec::ThrottleDevice>{{8, 0, 1048576}};
   r.block_io->throttle_write_iops_device = std::vector<spec::ThrottleDevice>{{8, 16, 300}};
   const ResourcePlan plan = v1(r);
-  CHECK(lines(plan, "blkio") == Lines{"blkio blkio.weight=300",
-                                      "blkio blkio.leaf_weight=200",
+  CHECK(lines(plan, "blkio") == Lines{"blkio blkio.weight=300", "blkio blkio.leaf_weight=200",
                                       "blkio blkio.weight_device=8:0 500",
                                       "blkio blkio.leaf_weight_device=8:0 100",
                                       "blkio blkio.throttle.read_bps_device=8:0 1048576",
@@ -266,8 +265,8 @@ TEST_CASE("translate: hugepage limits name the page size in the file", "[cgroup]
   CHECK(only_write(p1, "hugetlb.2MB.rsvd.limit_in_bytes").if_missing == IfMissing::kSkip);
   CHECK(only_write(p1, "hugetlb.2MB.limit_in_bytes").if_missing == IfMissing::kFail);
   CHECK(lines(v2(r)) == Lines{"hugetlb hugetlb.2MB.max=1073741824",
-                              "hugetlb hugetlb.2MB.rsvd.max=1073741824", "hugetlb hugetlb.1GB.max=0",
-                              "hugetlb hugetlb.1GB.rsvd.max=0"});
+                              "hugetlb hugetlb.2MB.rsvd.max=1073741824",
+                              "hugetlb hugetlb.1GB.max=0", "hugetlb hugetlb.1GB.rsvd.max=0"});
   r.hugepage_limits->push_back({"2M", 1});
   CHECK_THAT(v1_error(r), Catch::Contains("linux.resources.hugepageLimits[2].pageSize"));
   CHECK_THAT(v2_error(r), Catch::Contains("\"2M\""));
@@ -276,7 +275,8 @@ TEST_CASE("translate: hugepage limits name the page size in the file", "[cgroup]
 TEST_CASE("translate: network is v1 only, rdma on both", "[cgroup]") {
   spec::LinuxResources r;
   r.network = spec::NetworkResources{0x100001, std::vector<spec::InterfacePriority>{{"eth0", 5}}};
-  r.rdma = std::map<std::string, spec::RdmaLimit>{{"mlx5_1", {3, 10000}}, {"mlx4_0", {std::nullopt, 5}}};
+  r.rdma =
+      std::map<std::string, spec::RdmaLimit>{{"mlx5_1", {3, 10000}}, {"mlx4_0", {std::nullopt, 5}}};
   const ResourcePlan p1 = v1(r);
   CHECK(lines(p1, "net_cls") == Lines{"net_cls net_cls.classid=1048577"});
   CHECK(lines(p1, "net_prio") == Lines{"net_prio net_prio.ifpriomap=eth0 5"});
@@ -311,7 +311,8 @@ TEST_CASE("translate_v2: memory swap is converted and written first", "[cgroup]"
     CHECK(only_write(plan, "memory.swap.max").if_missing == IfMissing::kSkip);
   }
   SECTION("swap equal to the limit disables swap") {
-    CHECK(lines(v2(memory(100, 100))) == Lines{"memory memory.swap.max=0", "memory memory.max=100"});
+    CHECK(lines(v2(memory(100, 100))) ==
+          Lines{"memory memory.swap.max=0", "memory memory.max=100"});
   }
   SECTION("a limit alone leaves swap alone") {
     CHECK(lines(v2(memory(100, std::nullopt))) == Lines{"memory memory.max=100"});
@@ -394,8 +395,8 @@ TEST_CASE("translate_v2: unified files are written last, verbatim, line by line"
 }
 
 TEST_CASE("translate_v2: unified keys must name one controller file", "[cgroup]") {
-  for (const char* bad : {"memory/../../x", "../memory.max", "..", ".", "memory", ".max", "memory.",
-                          "/memory.max"}) {
+  for (const char* bad :
+       {"memory/../../x", "../memory.max", "..", ".", "memory", ".max", "memory.", "/memory.max"}) {
     spec::LinuxResources r;
     r.unified = std::map<std::string, std::string>{{bad, "1"}};
     INFO(bad);
