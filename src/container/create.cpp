@@ -11,6 +11,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
+#include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
@@ -69,6 +70,21 @@ process::InitCallbacks make_callbacks(const spec::Config& config, const spec::St
   return callbacks;
 }
 
+Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global, std::string_view id,
+                                                     const spec::Config& config) {
+  const auto& linux_config = config.linux_config;
+  cgroup::ManagerOptions options;
+  options.id = std::string(id);
+  if (linux_config) options.cgroups_path = linux_config->cgroups_path;
+  options.systemd = global.systemd_cgroup;
+  auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
+  CR_TRY_CTX(manager->create(), "cgroup");
+  // Even without resources: v1 gets the default device rules.
+  spec::LinuxResources none;
+  CR_TRY(manager->apply(linux_config && linux_config->resources ? *linux_config->resources : none));
+  return manager;
+}
+
 Result<void> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
   CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
@@ -109,6 +125,12 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
              "save the config snapshot");
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
   spec::StoredState stored = initial_state(id, prepared, plan);
+  // Limits are in place before the init exists (and so before prestart hooks, which see them).
+  std::unique_ptr<cgroup::Manager> cgroup = CR_TRY(make_cgroup(global, id, config));
+  rollback.add([&cgroup] {
+    if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
+  });
+  stored.cgroup_path = cgroup->path();
 
   // 3. Clone the init and walk it through setup (process/sync.hpp).
   process::InitContext context;
@@ -120,6 +142,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   context.exec_fifo = fifo.get();
   context.console_socket = options.console_socket_fd >= 0 ? options.console_socket_fd : console.get();
   context.state_dir_fd = dir.fd();
+  context.cgroup = cgroup.get();
   context.preserve_fds = prepared.listen_fds + options.preserve_fds;
   if (prepared.listen_fds > 0) {
     context.extra_env = {fmt::format("LISTEN_FDS={}", prepared.listen_fds), "LISTEN_PID=1"};

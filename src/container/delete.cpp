@@ -8,6 +8,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
+#include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/spec/io.hpp"
@@ -46,6 +47,11 @@ Result<void> destroy_container(const GlobalOptions& global, Container& container
     if (!CR_TRY(wait_for_exit(stored.init_pid, stored.init_start_time, 10000))) {
       return fail_msg("container init {} did not die within 10 s of SIGKILL", stored.init_pid);
     }
+  }
+  if (!stored.cgroup_path.empty()) {
+    // destroy() also kills what is left in the cgroup (processes outside the init's pid ns).
+    auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored.cgroup_path), "cgroup");
+    CR_TRY_CTX(cgroup->destroy(), "cgroup");
   }
   StateRoot root = CR_TRY(StateRoot::open(global.root));
   CR_TRY(root.remove_container(stored.id));

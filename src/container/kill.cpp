@@ -7,6 +7,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/signals.hpp"
@@ -48,7 +49,16 @@ Result<bool> signal_init(const Container& container, int signo, bool all) {
   if (!pidfd) return false;
   // The pidfd pins the process; check it is still our init and not a reused pid.
   if (!sys::is_alive(stored.init_pid, stored.init_start_time)) return false;
-  if (all && stored.own_pid_namespace) signal_namespace_members(stored.init_pid, signo);
+  // --all, and SIGKILL to a container sharing a pid namespace (its processes would outlive the
+  // init otherwise), reach every process of the container's cgroup (cli-contract §7.5).
+  if ((all || (signo == SIGKILL && !stored.own_pid_namespace)) && !stored.cgroup_path.empty()) {
+    auto cgroup = cgroup::open_manager(stored.cgroup_path);
+    if (cgroup) {
+      if (auto killed = (*cgroup)->kill_all(signo); !killed) log::warn("kill --all: {}", killed.error().to_string());
+    }
+  } else if (all && stored.own_pid_namespace) {
+    signal_namespace_members(stored.init_pid, signo);
+  }
   auto sent = sys::pidfd_send_signal(pidfd->get(), signo);
   if (!sent && sent.error().code() == ESRCH) return false;
   if (!sent) return fail(std::move(sent).error().with_context(fmt::format("kill {}", stored.init_pid)));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
@@ -35,6 +36,12 @@ Result<std::string> resolve_rootfs(const spec::Config& config, const std::string
   if (!config.root || config.root->path.empty()) return fail_msg("config.json: root.path: not set");
   std::string path = config.root->path[0] == '/' ? config.root->path : bundle + "/" + config.root->path;
   std::string resolved = CR_TRY_CTX(real_path(path, "root.path:"), "config.json");
+  // runc: a root path that goes through a symlink is refused (it could point anywhere).
+  std::string normal = std::filesystem::path(path).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  if (normal != resolved) {
+    return fail_msg("config.json: root.path: {} resolves through a symlink (to {})", path, resolved);
+  }
   struct stat st{};
   if (::stat(resolved.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return fail_msg("config.json: root.path: {} is not a directory", resolved);

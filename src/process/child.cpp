@@ -126,15 +126,17 @@ Result<void> chroot_without_mount_namespace(const spec::Config& config, const st
   return {};
 }
 
-// chdir into process.cwd (created 0755 when missing, as runc) and make sure the result is
-// inside the container: a leaked host directory fd as cwd was CVE-2024-21626.
+// chdir into process.cwd and make sure the result is inside the container: a leaked host directory fd as cwd was CVE-2024-21626.
+Result<void> create_missing_cwd(const spec::Process& process) {
+  struct stat st{};
+  if (::stat(process.cwd.c_str(), &st) == 0 || errno != ENOENT) return {};
+  CR_TRY_CTX(fs::mkdir_p(process.cwd, 0755), "process.cwd");
+  return {};
+}
+
 Result<void> enter_cwd(const spec::Process& process) {
   if (::chdir(process.cwd.c_str()) != 0) {
-    if (errno != ENOENT) return fail(Error::sys(errno, fmt::format("process.cwd: chdir {}", process.cwd)));
-    CR_TRY_CTX(fs::mkdir_p(process.cwd, 0755), "process.cwd");
-    if (::chdir(process.cwd.c_str()) != 0) {
-      return fail(Error::sys(errno, fmt::format("process.cwd: chdir {}", process.cwd)));
-    }
+    return fail(Error::sys(errno, fmt::format("process.cwd: chdir {}", process.cwd)));
   }
   char buf[PATH_MAX];
   if (::getcwd(buf, sizeof buf) == nullptr || buf[0] != '/') {
@@ -177,6 +179,10 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   CR_TRY(guard_against_parent_death(context));
   CR_TRY(sync.expect(MsgType::kParentReady));
   CR_TRY(become_userns_root_if_new(context));
+  // The parent has put us in the container's cgroup by now: make it our cgroup namespace's root.
+  if (context.unshare_cgroup_ns && ::unshare(CLONE_NEWCGROUP) != 0) {
+    return fail(Error::sys(errno, "unshare cgroup namespace"));
+  }
   CR_TRY(join_and_unshare(context, sync));
   CR_TRY(second_fork_if_needed(context, sync));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
@@ -201,6 +207,10 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   if (config.process && config.process->terminal.value_or(false)) {
     CR_TRY_CTX(setup_terminal(context.console_socket, *config.process), "process.terminal");
   }
+  // The master went out in one message; the receiver waits for EOF (cli-contract §8.1).
+  if (context.console_socket >= 0) ::close(context.console_socket);
+  // A missing cwd is created (runc) before a read-only root makes that impossible.
+  if (config.process) CR_TRY(create_missing_cwd(*config.process));
   if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config), "rootfs");
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process

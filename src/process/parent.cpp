@@ -105,7 +105,16 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
   context.runtime_pid = ::getpid();
 
-  sys::CloneResult clone = CR_TRY_CTX(sys::clone3(context.plan.clone_flags), "create the container init");
+  // The init is in its cgroup before it runs any code: CLONE_INTO_CGROUP where the manager has a
+  // directory fd (v2), else attach right after clone, before kParentReady. A new cgroup namespace
+  // must be made after that, so its root is the container's cgroup: the init unshares it itself.
+  uint64_t flags = context.plan.clone_flags;
+  int cgroup_fd = context.cgroup != nullptr ? context.cgroup->dir_fd() : -1;
+  if (context.cgroup != nullptr && cgroup_fd < 0 && (flags & CLONE_NEWCGROUP) != 0) {
+    flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+    context.unshare_cgroup_ns = true;
+  }
+  sys::CloneResult clone = CR_TRY_CTX(sys::clone3(flags, cgroup_fd), "create the container init");
   if (clone.pid == 0) {
     parent_end.close();
     run_init(context, child_end);  // [[noreturn]]
@@ -116,6 +125,7 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
   auto served = [&]() -> Result<void> {
     if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
     CR_TRY(write_oom_score_adj(clone.pid, *context.config));
+    if (context.cgroup != nullptr && cgroup_fd < 0) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
     CR_TRY(parent_end.send(MsgType::kParentReady));
     return serve(parent_end, guard, context, callbacks);
   }();

@@ -10,6 +10,7 @@
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
+#include "cruntime/cgroup/manager.hpp"
 #include "cruntime/process/namespaces.hpp"
 #include "cruntime/process/sync.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
@@ -28,6 +29,8 @@ struct InitContext {
   int exec_fifo = -1;       // O_PATH fd of <state>/exec.fifo, reopened for writing by the init
   int console_socket = -1;  // connected --console-socket, or -1
   int state_dir_fd = -1;    // the locked state dir: the init closes it at once (flock is shared)
+  cgroup::Manager* cgroup = nullptr;  // the container's cgroup (created and limited already)
+  bool unshare_cgroup_ns = false;     // set by spawn_init: join the cgroup first, then unshare
   int preserve_fds = 0;     // fds 3 .. 3+preserve_fds-1 survive execve (LISTEN_FDS + --preserve-fds)
   std::vector<std::string> extra_env;  // LISTEN_FDS=, LISTEN_PID=1
   bool no_new_keyring = false;
