@@ -114,6 +114,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   // 2. Reserve the id; from here on every step is undone on failure.
   StateRoot root = CR_TRY(StateRoot::open_or_create(global.root));
   ContainerDir dir = CR_TRY(root.create_container(id));
+  std::unique_ptr<cgroup::Manager> cgroup;  // declared before the Rollback that destroys it
   Rollback rollback;
   rollback.add([&root, id] {
     if (auto removed = root.remove_container(id); !removed) {
@@ -126,7 +127,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
   spec::StoredState stored = initial_state(id, prepared, plan);
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
-  std::unique_ptr<cgroup::Manager> cgroup = CR_TRY(make_cgroup(global, id, config));
+  cgroup = CR_TRY(make_cgroup(global, id, config));
   rollback.add([&cgroup] {
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
   });
