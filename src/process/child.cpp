@@ -281,9 +281,11 @@ Result<void> exec_payload(const InitContext& context, const Payload& payload) {
     sync.send_error(std::move(payload).error().with_context("container init"));
     _exit(1);
   }
+  // `create` exits as soon as it reads kReady, and the init must outlive it: clear the death
+  // signal first, or a fast parent exit kills us in between.
+  ::prctl(PR_SET_PDEATHSIG, 0);
   if (auto ready = sync.send(MsgType::kReady); !ready) _exit(1);
   sync.close();
-  ::prctl(PR_SET_PDEATHSIG, 0);  // `create` exits now; the init must outlive it
 
   auto fifo = wait_for_start(context, *payload);
   if (!fifo) _exit(1);
