@@ -124,3 +124,19 @@ info() {
 	grep -qx in-container <<<"$out" || fail "output: $out"
 	[ ! -e "$TEST_ROOT/ct" ]
 }
+
+@test "--pidfd-socket receives one pidfd named \"standard\" (cli-contract §8.2)" {
+	start_recvtty
+	set_args sh -c 'exit 0'
+	update_config '.process.terminal = false'
+	rund -0 cr create -b "$BUNDLE" --pidfd-socket "$SOCK" ct
+	wait_for_file "$INFO"
+	[ "$(info cmsgs)" = 1 ]
+	[ "$(info fds)" = 1 ]
+	[ "$(info name)" = standard ]
+	[ "$(info pty_master)" = 0 ]
+	# The receiver cannot relay a pidfd; it ends on its own (not a pty) or at its timeout.
+	kill "$RECVTTY_PID" 2>/dev/null || true
+	wait "$RECVTTY_PID" || true
+	rund -0 cr delete --force ct
+}

@@ -19,6 +19,7 @@
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
+#include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::container {
 namespace {
@@ -83,6 +84,16 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   spec::LinuxResources none;
   CR_TRY(manager->apply(linux_config && linux_config->resources ? *linux_config->resources : none));
   return manager;
+}
+
+// --pidfd-socket (cli-contract §8.2): one message, payload "standard", the init's pidfd.
+Result<void> send_pidfd(const std::string& socket_path, pid_t pid) {
+  if (socket_path.empty()) return {};
+  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
+  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
+  int fd = pidfd.get();
+  CR_TRY_CTX(sys::send_with_fds(sock.get(), "standard", std::span<const int>(&fd, 1)), "--pidfd-socket");
+  return {};
 }
 
 Result<void> write_pid_file(const std::string& path, pid_t pid) {
@@ -160,6 +171,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   stored.init_pid = handle->pid;
   stored.init_start_time = handle->start_time;
   CR_TRY(dir.write_state(stored));
+  CR_TRY(send_pidfd(options.pidfd_socket, handle->pid));
   CR_TRY(write_pid_file(prepared.pid_file, handle->pid));
   rollback.dismiss();
   return CreatedContainer{handle->pid, true};
