@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cruntime/base/strings.hpp"
 #include "cruntime/spec/version.hpp"
 #include "validate_detail.hpp"
 
@@ -29,28 +30,7 @@ bool is_identifier(std::string_view key) {
 
 }  // namespace
 
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string quote(std::string_view text) { return strings::json_quote(text); }
 
 std::string at(std::string_view base, size_t index) { return fmt::format("{}[{}]", base, index); }
 

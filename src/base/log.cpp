@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "cruntime/base/clock.hpp"
+#include "cruntime/base/strings.hpp"
 
 namespace cruntime::log {
 namespace {
@@ -28,25 +29,6 @@ std::string_view level_name(Level level) {
   return "info";
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 }  // namespace
 
@@ -70,14 +52,14 @@ std::string format_line(Format format, Level level, std::string_view message, st
     line = "{\"level\":\"";
     line += level_name(level);
     line += "\",\"msg\":";
-    append_json_string(line, message);
+    line += strings::json_quote(message);
     line += ",\"time\":\"";
     line += time;
     line += "\"}\n";
     return line;
   }
   line = fmt::format("time=\"{}\" level={} msg=", time, level_name(level));
-  append_json_string(line, message);
+  line += strings::json_quote(message);
   line += '\n';
   return line;
 }

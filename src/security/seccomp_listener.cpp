@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "cruntime/base/strings.hpp"
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
@@ -16,10 +17,10 @@ namespace cruntime::security {
 std::string seccomp_listener_message(const spec::Seccomp& seccomp, std::string_view state_json,
                                      int pid) {
   // runtime-spec's ContainerProcessState; metadata is omitted when empty (omitempty).
-  std::string out = "{\"ociVersion\":" + spec::json_quote(spec::kOciVersion);
+  std::string out = "{\"ociVersion\":" + strings::json_quote(spec::kOciVersion);
   out += ",\"fds\":[\"seccompFd\"],\"pid\":" + std::to_string(pid);
   if (seccomp.listener_metadata && !seccomp.listener_metadata->empty()) {
-    out += ",\"metadata\":" + spec::json_quote(*seccomp.listener_metadata);
+    out += ",\"metadata\":" + strings::json_quote(*seccomp.listener_metadata);
   }
   out += ",\"state\":";
   out += state_json;

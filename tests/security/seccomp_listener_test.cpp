@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "cruntime/base/strings.hpp"
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -32,12 +33,12 @@ UniqueFd listen_at(const std::string& path) {
 }  // namespace
 
 TEST_CASE("json_quote: escapes quotes, backslashes and control characters", "[security]") {
-  CHECK(spec::json_quote("") == "\"\"");
-  CHECK(spec::json_quote("plain") == "\"plain\"");
-  CHECK(spec::json_quote("a\"b\\c") == R"("a\"b\\c")");
-  CHECK(spec::json_quote("line\nnext\ttab\r") == R"("line\nnext\ttab\r")");
-  CHECK(spec::json_quote(std::string_view("\x01\x1f", 2)) == R"("\u0001\u001f")");
-  CHECK(spec::json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");  // UTF-8 passes through
+  CHECK(strings::json_quote("") == "\"\"");
+  CHECK(strings::json_quote("plain") == "\"plain\"");
+  CHECK(strings::json_quote("a\"b\\c") == R"("a\"b\\c")");
+  CHECK(strings::json_quote("line\nnext\ttab\r") == R"("line\nnext\ttab\r")");
+  CHECK(strings::json_quote(std::string_view("\x01\x1f", 2)) == R"("\u0001\u001f")");
+  CHECK(strings::json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");  // UTF-8 passes through
 }
 
 TEST_CASE("seccomp_listener_message: the container-process state, metadata only when set",

@@ -18,6 +18,10 @@ std::string_view trim(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::string to_upper(std::string_view s);
 
+// One JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped;
+// bytes >= 0x80 pass through. Shared by the logger, validation messages and hand-built JSON.
+std::string json_quote(std::string_view text);
+
 // Strict: the whole string, base 10, in range for T; no sign for unsigned T, no spaces.
 template <class T>
   requires std::is_integral_v<T>

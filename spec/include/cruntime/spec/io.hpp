@@ -41,9 +41,6 @@ Result<State> parse_state(std::string_view text);
 Result<StoredState> parse_stored_state(std::string_view text);
 std::string dump_stored_state(const StoredState& state);
 
-// A JSON string literal for `text` (quotes included, control characters escaped), for callers
-// outside spec/ that assemble a small JSON document around already-serialised parts.
-std::string json_quote(std::string_view text);
 
 std::string dump_features(const Features& features);
 Result<Features> parse_features(std::string_view text);
