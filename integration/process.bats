@@ -316,3 +316,35 @@ run_cat_status() {
 	rund -0 not_for_us
 	[ "$output" = "$(printf '0\n1\n2\n0')" ] || fail "output: $output"
 }
+
+@test "personality: LINUX32 makes uname -m report a 32-bit machine" {
+	update_config '.linux.personality = {"domain": "LINUX32"}'
+	set_args uname -m
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = i686 ]
+	update_config '.linux.personality = {"domain": "LINUX"}'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(uname -m)" ]
+}
+
+@test "scheduler: SCHED_BATCH with nice 7 is the process' policy (field 41 of stat) and nice" {
+	update_config '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}'
+	# /proc/self/stat: field 19 is nice, field 41 the policy (3 = SCHED_BATCH).
+	set_args sh -c 'cut -d" " -f19,41 /proc/self/stat'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "7 3" ]
+}
+
+@test "ioPriority: the class and level ionice reports" {
+	update_config '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+	set_args ionice
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "best-effort: prio 6" ]
+}
+
+@test "execCPUAffinity: the init runs on the configured cpus" {
+	update_config '.process.execCPUAffinity = {"final": "0"}'
+	set_args sh -c 'grep Cpus_allowed_list /proc/self/status'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "Cpus_allowed_list:	0" ]
+}
