@@ -204,7 +204,13 @@ Result<void> mount_entry(const MountContext& context, const spec::Mount& mount) 
   log::debug("mount {} on {} (type {}, data \"{}\")", mount.source.value_or(""), dest, type,
              options.data);
   if (options.has(MS_REMOUNT)) return remount_existing(context, options, dest);
-  if (options.is_bind) return mount_bind(context, mount, options, dest);
+  if (options.is_bind) {
+    if (!options.data.empty()) {
+      log::warn("mounts: {}: filesystem options \"{}\" mean nothing on a bind mount and are ignored",
+                dest, options.data);
+    }
+    return mount_bind(context, mount, options, dest);
+  }
   if (type == "proc" || type == "sysfs") return mount_proc_or_sysfs(context, mount, options, dest);
   if (type == "cgroup") return mount_cgroup(context, mount, options, dest);
   if (type.empty()) return fail_msg("mount without a type (and not a bind)");

@@ -165,10 +165,8 @@ Result<MountOptions> parse_mount_options(std::span<const std::string> options,
   out.is_bind = (out.flags & MS_BIND) != 0 || type == "bind";
   out.is_rbind = out.is_bind && (out.flags & MS_REC) != 0;
   if (out.is_bind) out.flags |= MS_BIND;
-  if (out.is_bind && !out.data.empty()) {
-    // The kernel ignores data on a bind; accepting it would silently drop what the user asked.
-    return fail_msg("bind mounts cannot have filesystem options, got \"{}\"", out.data);
-  }
+  // The kernel ignores data on a bind. runc 1.1 (and the runtime-tools `mounts` program) accept
+  // it, newer runc refuses it; we accept it and mount.cpp warns that it is ignored.
   return out;
 }
 
