@@ -6,8 +6,8 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-IMPLEMENTED=(create start run kill delete state list spec features)
-NOT_IMPLEMENTED=(exec pause resume ps events update checkpoint restore)
+IMPLEMENTED=(create start run kill delete state list spec features pause resume ps events update)
+NOT_IMPLEMENTED=(exec checkpoint restore)
 
 @test "--help and -h print the command list and exit 0" {
 	local flag cmd

@@ -58,6 +58,10 @@ std::string dump_state_list(const std::vector<State>& states) {
   return dump_json(list, -1);
 }
 
+Result<LinuxResources> parse_resources(std::string_view text, std::string_view name) {
+  return parse_as<LinuxResources>(text, name);
+}
+
 Result<State> parse_state(std::string_view text) { return parse_as<State>(text, "state"); }
 
 Result<StoredState> parse_stored_state(std::string_view text) {

@@ -3,12 +3,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/cgroup/freezer.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -166,6 +168,68 @@ Result<void> Fs1Manager::destroy() {
   }
   if (first_error) return fail(std::move(*first_error).with_context("remove cgroup " + path()));
   return {};
+}
+
+// memory.memsw.limit_in_bytes must stay >= memory.limit_in_bytes after every write: raising the
+// limit above the current memsw needs the memsw write first (runc's setMemoryAndSwap).
+void Fs1Manager::order_memory_writes(std::vector<FileWrite>& writes) const {
+  auto find = [&writes](std::string_view file) {
+    return std::find_if(writes.begin(), writes.end(),
+                        [file](const FileWrite& w) { return w.file == file; });
+  };
+  auto limit = find("memory.limit_in_bytes");
+  auto memsw = find("memory.memsw.limit_in_bytes");
+  if (limit == writes.end() || memsw == writes.end() || memsw < limit) return;
+  auto current = cgfs::read(dir("memory"), "memory.memsw.limit_in_bytes");
+  if (!current) return;
+  const auto current_memsw = strings::parse_int<int64_t>(strings::trim(*current));
+  const auto new_limit = strings::parse_int<int64_t>(limit->value);
+  if (!current_memsw || !new_limit) return;
+  if (*new_limit == -1 || *new_limit > *current_memsw) std::iter_swap(limit, memsw);
+}
+
+Result<void> Fs1Manager::update(const spec::LinuxResources& resources) {
+  ResourcePlan plan = CR_TRY(translate_v1(resources));
+  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
+  std::erase_if(plan.writes, [](const FileWrite& w) { return w.controller == "devices"; });
+  order_memory_writes(plan.writes);
+  for (const FileWrite& write : plan.writes) {
+    const std::string target = dir(write.controller);
+    if (target.empty()) {
+      if (write.if_missing == IfMissing::kSkip) continue;
+      return fail_msg("{}: the {} cgroup controller is not mounted (needed for {})", write.field,
+                      write.controller, write.file);
+    }
+    CR_TRY(cgfs::apply_write(target, write));
+  }
+  return {};
+}
+
+Result<void> Fs1Manager::freeze(bool frozen) {
+  const std::string freezer = dir("freezer");
+  if (freezer.empty()) return fail_msg("the freezer cgroup controller is not mounted");
+  return cgfs::freeze_v1(freezer, frozen);
+}
+
+Result<bool> Fs1Manager::frozen() const {
+  const std::string freezer = dir("freezer");
+  if (freezer.empty() || !cgfs::exists(freezer)) return false;
+  return cgfs::frozen_v1(freezer);
+}
+
+Result<Stats> Fs1Manager::stats() const {
+  const std::string procs_dir = dir_of(process_placement());
+  if (!cgfs::exists(procs_dir)) return fail_msg("cgroup {} does not exist", procs_dir);
+  return read_stats_v1([this](std::string_view controller) { return dir(controller); });
+}
+
+Result<uint64_t> Fs1Manager::oom_kills() const {
+  const std::string memory = dir("memory");
+  if (memory.empty()) return uint64_t{0};
+  const std::string oom_control = CR_TRY(cgfs::read(memory, "memory.oom_control"));
+  const auto counts = parse_flat_keyed(oom_control);
+  auto it = counts.find("oom_kill");  // 4.13+
+  return it == counts.end() ? uint64_t{0} : it->second;
 }
 
 }  // namespace cruntime::cgroup

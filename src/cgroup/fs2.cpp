@@ -12,6 +12,7 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/cgroup/freezer.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -175,6 +176,32 @@ Result<void> Fs2Manager::destroy() {
              relative_);
   created_.clear();
   return {};
+}
+
+Result<void> Fs2Manager::update(const spec::LinuxResources& resources) {
+  spec::LinuxResources without_devices = resources;
+  without_devices.devices.reset();
+  const ResourcePlan plan = CR_TRY(translate_v2(without_devices));
+  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
+  CR_TRY(check_memory_usage(without_devices));
+  for (const FileWrite& write : plan.writes) CR_TRY(write_one(write));
+  return {};
+}
+
+Result<void> Fs2Manager::freeze(bool frozen) { return cgfs::freeze_v2(dir_, frozen); }
+
+Result<bool> Fs2Manager::frozen() const {
+  if (!cgfs::exists(cgfs::join(dir_, "cgroup.freeze"))) return false;  // gone, or before 5.2
+  return cgfs::frozen_v2(dir_);
+}
+
+Result<Stats> Fs2Manager::stats() const { return read_stats_v2(dir_); }
+
+Result<uint64_t> Fs2Manager::oom_kills() const {
+  const std::string events = CR_TRY(cgfs::read(dir_, "memory.events"));
+  const auto counts = parse_flat_keyed(events);
+  auto it = counts.find("oom_kill");
+  return it == counts.end() ? uint64_t{0} : it->second;
 }
 
 }  // namespace cruntime::cgroup

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,11 @@ Result<int> run_start(const Invocation& invocation);
 Result<int> run_run(const Invocation& invocation);
 Result<int> run_kill(const Invocation& invocation);
 Result<int> run_delete(const Invocation& invocation);
+Result<int> run_pause(const Invocation& invocation);
+Result<int> run_resume(const Invocation& invocation);
+Result<int> run_ps(const Invocation& invocation);
+Result<int> run_update(const Invocation& invocation);
+Result<int> run_events(const Invocation& invocation);
 // create's flags, shared with run.
 Result<container::CreateOptions> create_options(const ParsedArgs& args);
 // Commands whose flags are known but whose behaviour has not landed yet.
@@ -67,6 +73,12 @@ Result<int> run_not_implemented(const Invocation& invocation);
 Result<void> write_starter_config(const std::string& bundle, bool rootless, uid_t uid, gid_t gid);
 // `list`: the table runc prints (Go tabwriter: min width 12, padding 3, left aligned).
 std::string format_list_table(const std::vector<spec::State>& states);
+// `ps`: the header of the host ps output plus the rows whose PID column is one of `pids`.
+Result<std::string> filter_ps_output(std::string_view output, const std::vector<pid_t>& pids);
+// `update`: the LinuxResources the per-field flags ask for (absent flags stay unset).
+Result<spec::LinuxResources> resources_from_flags(const ParsedArgs& args);
+// `events --interval`: Go's time.ParseDuration ("5s", "1m30s", "250ms", "1.5h").
+Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text);
 // Write all of `text` to stdout.
 Result<void> print_stdout(std::string_view text);
 

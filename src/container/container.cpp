@@ -4,18 +4,27 @@
 #include <cerrno>
 #include <utility>
 
+#include "cruntime/base/log.hpp"
+#include "cruntime/cgroup/manager.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/proc.hpp"
 
 namespace cruntime::container {
 
 Result<spec::Status> derive_status(const spec::StoredState& stored, const ContainerDir& dir) {
-  // cli-contract §5 step 1, "cgroup frozen → paused", belongs first. It needs the cgroup manager
-  // and lands with it (TODO(cgroup): ask the manager whether stored.cgroup_path is frozen here).
-  // Until then a frozen container reports created/running, which is what its init really is.
-
-  // Step 2: the start time check tells our init from an unrelated process that got its pid.
+  // Step 2 first: the start time check tells our init from an unrelated process that got its
+  // pid, and a dead init is stopped whatever its cgroup says (runc orders them the same way).
   if (!sys::is_alive(stored.init_pid, stored.init_start_time)) return spec::Status::kStopped;
+
+  // Step 1: a frozen cgroup is paused. An unreadable freezer is not worth failing `state` for.
+  if (!stored.cgroup_path.empty()) {
+    auto cgroup = cgroup::open_manager(stored.cgroup_path);
+    if (cgroup) {
+      auto frozen = (*cgroup)->frozen();
+      if (frozen && *frozen) return spec::Status::kPaused;
+      if (!frozen) log::debug("cgroup: {}", frozen.error().to_string());
+    }
+  }
 
   // Step 3: `start` unlinks the fifo once the init was released to exec the payload.
   bool waiting = CR_TRY_CTX(dir.has_entry(kExecFifoName), "container \"{}\"", dir.id());

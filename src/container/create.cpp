@@ -82,7 +82,15 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   CR_TRY_CTX(manager->create(), "cgroup");
   // Even without resources: v1 gets the default device rules.
   spec::LinuxResources none;
-  CR_TRY(manager->apply(linux_config && linux_config->resources ? *linux_config->resources : none));
+  auto applied =
+      manager->apply(linux_config && linux_config->resources ? *linux_config->resources : none);
+  if (!applied) {
+    // The caller's rollback only knows a manager it got back: remove what create() made here.
+    if (auto destroyed = manager->destroy(); !destroyed) {
+      log::warn("cleanup: {}", destroyed.error().to_string());
+    }
+    return fail(std::move(applied).error());
+  }
   return manager;
 }
 

@@ -40,6 +40,16 @@ void signal_namespace_members(pid_t init, int signo) {
   }
 }
 
+// A frozen task handles SIGKILL only once thawed (v1 freezer); runc thaws after the kill too.
+void thaw_if_frozen(const spec::StoredState& stored) {
+  if (stored.cgroup_path.empty()) return;
+  auto cgroup = cgroup::open_manager(stored.cgroup_path);
+  if (!cgroup) return;
+  auto frozen = (*cgroup)->frozen();
+  if (!frozen || !*frozen) return;
+  if (auto thawed = (*cgroup)->freeze(false); !thawed) log::warn("kill: {}", thawed.error().to_string());
+}
+
 }  // namespace
 
 // Signal a live init; false when it is already gone.
@@ -60,6 +70,7 @@ Result<bool> signal_init(const Container& container, int signo, bool all) {
     signal_namespace_members(stored.init_pid, signo);
   }
   auto sent = sys::pidfd_send_signal(pidfd->get(), signo);
+  if (signo == SIGKILL) thaw_if_frozen(stored);
   if (!sent && sent.error().code() == ESRCH) return false;
   if (!sent) return fail(std::move(sent).error().with_context(fmt::format("kill {}", stored.init_pid)));
   return true;

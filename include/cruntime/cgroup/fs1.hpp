@@ -31,6 +31,11 @@ class Fs1Manager final : public Manager {
   Result<std::vector<pid_t>> pids() const override;
   Result<void> kill_all(int signo) override;
   Result<void> destroy() override;
+  Result<void> update(const spec::LinuxResources& resources) override;
+  Result<void> freeze(bool frozen) override;
+  Result<bool> frozen() const override;
+  Result<Stats> stats() const override;
+  Result<uint64_t> oom_kills() const override;
   std::string path() const override;
   std::string dir(std::string_view controller = "") const override;
   Mode mode() const override { return mode_; }
@@ -42,6 +47,7 @@ class Fs1Manager final : public Manager {
   const Placement& process_placement() const;
   Result<void> check_reusable() const;
   Result<void> copy_cpuset_from_parent(const std::string& dir) const;
+  void order_memory_writes(std::vector<FileWrite>& writes) const;
 
   Mode mode_;
   std::vector<Placement> placements_;

@@ -24,6 +24,11 @@ class Fs2Manager final : public Manager {
   Result<std::vector<pid_t>> pids() const override;
   Result<void> kill_all(int signo) override;
   Result<void> destroy() override;
+  Result<void> update(const spec::LinuxResources& resources) override;
+  Result<void> freeze(bool frozen) override;
+  Result<bool> frozen() const override;
+  Result<Stats> stats() const override;
+  Result<uint64_t> oom_kills() const override;
   std::string path() const override { return relative_; }
   std::string dir(std::string_view controller = "") const override;
   Mode mode() const override { return Mode::kUnified; }

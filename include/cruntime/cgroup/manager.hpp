@@ -12,13 +12,14 @@
 #include "cruntime/base/error.hpp"
 #include "cruntime/cgroup/cgroupfs.hpp"
 #include "cruntime/cgroup/detect.hpp"
+#include "cruntime/cgroup/stats.hpp"
 #include "cruntime/spec/resources.hpp"
 
 namespace cruntime::cgroup {
 
 // create.cpp: make_manager → create → apply → clone3(CLONE_INTO_CGROUP, dir_fd()) or clone +
 // attach(pid) → store path() in state.json; Rollback += destroy. Later commands: open_manager(
-// stored path) → kill_all / pids / destroy.
+// stored path) → kill_all / pids / freeze / stats / apply (update) / destroy.
 class Manager {
  public:
   virtual ~Manager() = default;
@@ -34,6 +35,10 @@ class Manager {
   // Call before attach: rt runtime and cpuset must be set before a task can join. Pass
   // resources.value_or({}) even when the config has none: v1 always gets the device defaults.
   virtual Result<void> apply(const spec::LinuxResources& resources) = 0;
+  // `update`: write new values of the updatable resources (cgroup/update.hpp) to a running
+  // container's cgroup. Unlike apply() it leaves device rules alone, and on v1 it orders the
+  // memory and memory+swap limits against the current ones so every write is accepted.
+  virtual Result<void> update(const spec::LinuxResources& resources) = 0;
   // Move a process (the init) into the cgroup, in every hierarchy.
   virtual Result<void> attach(pid_t pid) = 0;
   // Every process in the cgroup and its sub-cgroups (host pids, sorted).
@@ -54,9 +59,15 @@ class Manager {
   virtual std::string dir(std::string_view controller = "") const = 0;
   virtual Mode mode() const = 0;
 
-  // TODO(cgroup): the pause/resume/update/events/ps issue adds freeze(bool) and frozen()
-  // (v2 cgroup.freeze, v1 freezer.state), stats(), apply() again for `update` (v1 memory+swap
-  // ordering against the current limit), and on v2 the eBPF device filter (devices_bpf.cpp).
+  // pause/resume: freeze or thaw every process of the cgroup, returning once the kernel is done
+  // (v2 cgroup.freeze + cgroup.events, v1 freezer.state). No freezer → an error saying so.
+  virtual Result<void> freeze(bool frozen) = 0;
+  // Whether the cgroup is frozen (the `paused` status). No freezer or no cgroup → false.
+  virtual Result<bool> frozen() const = 0;
+  // `events`: the usage counters of every controller there is (cgroup/stats.hpp).
+  virtual Result<Stats> stats() const = 0;
+  // `events`: how many processes the OOM killer has killed in the cgroup so far.
+  virtual Result<uint64_t> oom_kills() const = 0;
 };
 
 struct ManagerOptions {

@@ -1,12 +1,17 @@
 // The container operations the CLI calls: one function per lifecycle command, options in structs.
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/spec/features.hpp"
+#include "cruntime/spec/resources.hpp"
 #include "cruntime/spec/state.hpp"
 
 namespace cruntime::container {
@@ -66,6 +71,28 @@ Result<void> kill(const GlobalOptions& global, std::string_view id, const KillOp
 
 // `cruntime delete [--force] ID`.
 Result<void> remove(const GlobalOptions& global, std::string_view id, bool force);
+
+// `cruntime pause` / `resume`: freeze or thaw the container's cgroup (cli-contract §7.12).
+Result<void> pause(const GlobalOptions& global, std::string_view id);
+Result<void> resume(const GlobalOptions& global, std::string_view id);
+
+// `cruntime ps`: the host pids of every process in the container's cgroup (sorted); a stopped
+// container has none.
+Result<std::vector<pid_t>> container_pids(const GlobalOptions& global, std::string_view id);
+
+// `cruntime update`: merge `changes` into the container's resources, apply them, and persist the
+// result in the config snapshot; on failure the previous limits are applied again.
+Result<void> update(const GlobalOptions& global, std::string_view id,
+                    const spec::LinuxResources& changes);
+
+// `cruntime events`: one stats record, or a stream of stats and OOM records until the
+// container stops. `emit` gets one JSON line (without the newline) per event.
+struct EventsOptions {
+  bool stats_only = false;               // --stats
+  std::chrono::milliseconds interval{5000};  // --interval
+};
+Result<void> events(const GlobalOptions& global, std::string_view id, const EventsOptions& options,
+                    const std::function<Result<void>(const std::string&)>& emit);
 
 // `cruntime features`: what this build really supports.
 spec::Features features();

@@ -28,6 +28,9 @@ Result<Config> load_config(const std::string& path);
 std::string dump_config(const Config& config, int indent = 2);
 std::string dump_config_tabs(const Config& config);
 
+// A LinuxResources object on its own (`update --resources`); errors are framed by `name`.
+Result<LinuxResources> parse_resources(std::string_view text, std::string_view name);
+
 // `cruntime state` / hooks' stdin. Hooks omit pid when 0 and annotations when empty.
 std::string dump_state(const State& state, int indent = 2);
 std::string dump_state_for_hook(const State& state);
