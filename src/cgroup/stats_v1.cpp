@@ -103,7 +103,7 @@ void read_cpuset(const std::string& dir, CpusetStats& cpuset) {
   }
 }
 
-// runc prefers the CFQ files and falls back to the throttle ones, which every kernel keeps.
+// runc prefers the CFQ files, then BFQ's, then the throttle ones, which every kernel keeps.
 void read_blkio(const std::string& dir, BlkioStats& blkio) {
   if (dir.empty()) return;
   auto entries = [&dir](const std::string& file) {
@@ -112,6 +112,10 @@ void read_blkio(const std::string& dir, BlkioStats& blkio) {
   };
   blkio.service_bytes = entries("blkio.io_service_bytes_recursive");
   blkio.serviced = entries("blkio.io_serviced_recursive");
+  if (blkio.service_bytes.empty() && blkio.serviced.empty()) {
+    blkio.service_bytes = entries("blkio.bfq.io_service_bytes_recursive");
+    blkio.serviced = entries("blkio.bfq.io_serviced_recursive");
+  }
   if (blkio.service_bytes.empty() && blkio.serviced.empty()) {
     blkio.service_bytes = entries("blkio.throttle.io_service_bytes_recursive");
     blkio.serviced = entries("blkio.throttle.io_serviced_recursive");

@@ -1,8 +1,8 @@
 // `cruntime features`: the runtime-spec Features document describing what this build really does.
 //
 // Keep this file true. It lists only what cruntime implements today, and callers trust it
-// (containerd and CRI-O decide e.g. on `rro` or idmapped mounts from it). Cruntime cannot run
-// containers with hooks, every namespace type, capabilities and seccomp. Every later feature
+// (containerd and CRI-O decide e.g. on `rro` or idmapped mounts from it). Cruntime runs
+// containers with hooks, every namespace type, capabilities, seccomp and cgroups v1/v2. Every later feature
 // (cgroup drivers, mount extensions, ...) must add itself here in the same change that makes it
 // work, and never before.
 #include <fmt/format.h>
@@ -47,6 +47,14 @@ spec::LinuxFeatures linux_features() {
       std::vector<std::string>{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
   linux_features.capabilities = security::known_capabilities();
   linux_features.seccomp = seccomp_features();
+  // Both cgroupfs managers; no systemd driver (--systemd-cgroup is refused with an error).
+  spec::CgroupFeatures cgroup;
+  cgroup.v1 = true;
+  cgroup.v2 = true;
+  cgroup.systemd = false;
+  cgroup.systemd_user = false;
+  cgroup.rdma = true;
+  linux_features.cgroup = cgroup;
   linux_features.apparmor = spec::EnabledFeature{false};
   linux_features.selinux = spec::EnabledFeature{false};
   return linux_features;

@@ -53,8 +53,13 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   }
   CHECK(linux_features.apparmor->enabled == false);
   CHECK(linux_features.selinux->enabled == false);
-  // Not yet: cgroup drivers, idmapped mounts, intelRdt, netDevices.
-  CHECK_FALSE(linux_features.cgroup);
+  // Both cgroupfs managers, no systemd driver.
+  REQUIRE(linux_features.cgroup);
+  CHECK(linux_features.cgroup->v1 == true);
+  CHECK(linux_features.cgroup->v2 == true);
+  CHECK(linux_features.cgroup->systemd == false);
+  CHECK(linux_features.cgroup->systemd_user == false);
+  // Not yet: idmapped mounts, intelRdt, netDevices.
   CHECK_FALSE(linux_features.mount_extensions);
   CHECK_FALSE(linux_features.intel_rdt);
   CHECK_FALSE(features.potentially_unsafe_config_annotations);
