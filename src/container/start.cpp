@@ -78,13 +78,14 @@ Result<void> start_container(Container& container) {
   CR_TRY(require_created(CR_TRY(container.status())));
   const spec::StoredState& stored = container.stored();
   UniqueFd pidfd = CR_TRY(sys::pidfd_open(stored.init_pid));
-  UniqueFd fifo = CR_TRY_CTX(fs::open_at(container.dir().fd(), std::string(kExecFifoName),
-                                         O_RDONLY | O_NONBLOCK),
-                             "open the exec fifo");
-  // Recheck against pid reuse now that the pidfd pins the process.
+  // Recheck against pid reuse now that the pidfd pins the process. Before the fifo is opened:
+  // from that moment the init may exec and a short payload may already have exited.
   if (CR_TRY(container.status()) != spec::Status::kCreated) {
     return fail_msg("cannot start a container that has stopped");
   }
+  UniqueFd fifo = CR_TRY_CTX(fs::open_at(container.dir().fd(), std::string(kExecFifoName),
+                                         O_RDONLY | O_NONBLOCK),
+                             "open the exec fifo");
   auto released = release_init(fifo.get(), pidfd.get());
   // Whatever happened, the container has left "created": the fifo goes.
   ::unlinkat(container.dir().fd(), std::string(kExecFifoName).c_str(), 0);
