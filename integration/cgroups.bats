@@ -60,7 +60,7 @@ proc_states() {
 	update_config '.linux.resources = {
 		"memory": {"limit": 67108864, "reservation": 33554432},
 		"cpu": {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0"},
-		"pids": {"limit": 42}}'
+		"pids": {"limit": 42}, "blockIO": {"weight": 300}}'
 	start_ct
 	[ "$(cat "$(cgf memory memory.limit_in_bytes)")" = 67108864 ]
 	[ "$(cat "$(cgf memory memory.soft_limit_in_bytes)")" = 33554432 ]
@@ -69,6 +69,11 @@ proc_states() {
 	[ "$(cat "$(cgf cpu cpu.cfs_period_us)")" = 100000 ]
 	[ "$(cat "$(cgf cpuset cpuset.cpus)")" = 0 ]
 	[ "$(cat "$(cgf pids pids.max)")" = 42 ]
+	# CFQ's blkio.weight, or BFQ's where the kernel has that scheduler instead.
+	local weight
+	weight="$(cgf blkio blkio.weight)"
+	[ -e "$weight" ] || weight="$(cgf blkio blkio.bfq.weight)"
+	[ "$(awk '{ print $NF; exit }' "$weight")" = 300 ] || fail "$weight: $(cat "$weight")"
 	# The init is in the container's cgroup of every hierarchy.
 	local pid
 	pid="$(pid_of ct)"
