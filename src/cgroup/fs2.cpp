@@ -12,6 +12,7 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/cgroup/devices_bpf.hpp"
 #include "cruntime/cgroup/freezer.hpp"
 
 namespace cruntime::cgroup {
@@ -145,12 +146,9 @@ Result<void> Fs2Manager::write_one(const FileWrite& write) const {
 Result<void> Fs2Manager::apply(const spec::LinuxResources& resources) {
   const ResourcePlan plan = CR_TRY(translate_v2(resources));
   for (const std::string& warning : plan.warnings) log::warn("{}", warning);
-  if (resources.devices && !resources.devices->empty()) {
-    // TODO(cgroup): devices_bpf.cpp attaches a BPF_PROG_TYPE_CGROUP_DEVICE program here.
-    log::warn(
-        "linux.resources.devices: the cgroup v2 device filter (eBPF) is not implemented "
-        "yet; the cgroup does not restrict device access");
-  }
+  // Always, like runc: without rules in the config the filter still allows only the default
+  // devices (v2_device_rules). A re-apply swaps the cgroup's filter for the new one.
+  CR_TRY(apply_device_filter(dir_, resources.devices));
   CR_TRY(check_memory_usage(resources));
   for (const FileWrite& write : plan.writes) CR_TRY(write_one(write));
   return {};

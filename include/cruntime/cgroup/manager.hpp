@@ -33,7 +33,8 @@ class Manager {
   virtual int dir_fd() const = 0;
   // Write linux.resources (cgroup/resources.hpp) and log what this cgroup version ignores.
   // Call before attach: rt runtime and cpuset must be set before a task can join. Pass
-  // resources.value_or({}) even when the config has none: v1 always gets the device defaults.
+  // resources.value_or({}) even when the config has none: the device defaults always apply
+  // (v1 devices.allow, v2 the eBPF filter of devices_bpf.hpp).
   virtual Result<void> apply(const spec::LinuxResources& resources) = 0;
   // `update`: write new values of the updatable resources (cgroup/update.hpp) to a running
   // container's cgroup. Unlike apply() it leaves device rules alone, and on v1 it orders the
