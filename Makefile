@@ -7,6 +7,7 @@ CMAKE_FLAGS ?=
 DEB_BUILD_DEPS = build-essential cmake pkg-config git libseccomp-dev libcap-dev \
   nlohmann-json3-dev libfmt-dev catch2
 DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
+DEB_TEST_DEPS += qemu-system-x86 cpio
 
 .PHONY: all deps build test unit integration install demo clean linecount
 

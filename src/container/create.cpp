@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "cruntime/base/clock.hpp"
 #include "cruntime/base/fs.hpp"
@@ -15,6 +16,8 @@
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/userns_fd.hpp"
+#include "cruntime/rootfs/mount.hpp"
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
@@ -152,11 +155,18 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   });
   stored.cgroup_path = cgroup->path();
 
-  // 3. Clone the init and walk it through setup (process/sync.hpp).
+  // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built
+  //    here first: mount_setattr(MOUNT_ATTR_IDMAP) needs privileges the init may not have in
+  //    its user namespace. The init inherits the trees' fds through clone.
+  std::vector<UniqueFd> idmapped =
+      CR_TRY(process::prepare_idmapped_mounts(config, prepared.bundle));
   process::InitContext context;
   context.config = &config;
   context.plan = plan;
   context.rootfs = {prepared.rootfs, prepared.bundle, plan.has(CLONE_NEWPID), options.no_pivot};
+  for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());
+  context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
+  context.rootfs.selinux_enabled = rootfs::selinux_enabled();
   context.id = std::string(id);
   context.bundle = prepared.bundle;
   context.exec_fifo = fifo.get();

@@ -12,6 +12,7 @@
 
 #include "cruntime/base/build_info.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/version.hpp"
@@ -55,6 +56,10 @@ spec::LinuxFeatures linux_features() {
   cgroup.systemd_user = false;
   cgroup.rdma = true;
   linux_features.cgroup = cgroup;
+  // Id-mapped bind mounts (idmap/ridmap, mount uid/gidMappings): rootfs/idmap_mount.cpp.
+  spec::MountExtensionsFeatures mount_extensions;
+  mount_extensions.idmap = spec::EnabledFeature{true};
+  linux_features.mount_extensions = mount_extensions;
   linux_features.apparmor = spec::EnabledFeature{false};
   linux_features.selinux = spec::EnabledFeature{false};
   return linux_features;
@@ -68,6 +73,7 @@ spec::Features features() {
   out.oci_version_max = std::string(spec::kOciVersion);
   out.hooks = std::vector<std::string>{"prestart",       "createRuntime", "createContainer",
                                        "startContainer", "poststart",     "poststop"};
+  out.mount_options = rootfs::known_mount_options();
   out.linux_features = linux_features();
   out.annotations["io.github.cruntime.version"] = build::kVersion;
   out.annotations["io.github.cruntime.commit"] = build::kCommit;

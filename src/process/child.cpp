@@ -211,7 +211,7 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   if (context.console_socket >= 0) ::close(context.console_socket);
   // A missing cwd is created (runc) before a read-only root makes that impossible.
   if (config.process) CR_TRY(create_missing_cwd(*config.process));
-  if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config), "rootfs");
+  if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config, context.rootfs), "rootfs");
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 

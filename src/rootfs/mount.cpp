@@ -49,31 +49,44 @@ bool needs_recursive_attrs(const std::string& source) {
          st.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-std::string bind_source_of(const MountContext& context, const spec::Mount& mount) {
-  const std::string& source = *mount.source;
-  if (source.starts_with('/')) return source;
-  return context.bundle + "/" + source;
+// linux.mountLabel on the filesystems runc labels this way, unless the entry sets its own context.
+void add_mount_label(NewFilesystem& fs, const std::vector<std::string>& label_options) {
+  if (fs.type != "tmpfs" && fs.type != "devpts" && fs.type != "mqueue") return;
+  for (const std::string& option : fs.data) {
+    if (option.starts_with("context=")) return;
+  }
+  fs.data.insert(fs.data.end(), label_options.begin(), label_options.end());
+}
+
+// The tree to attach for a bind: the prepared id-mapped one (borrowed), or a fresh clone.
+Result<UniqueFd> bind_tree(const std::string& source, const MountOptions& options,
+                           int idmapped_tree) {
+  if (idmapped_tree >= 0) return UniqueFd();
+  return clone_mount_tree(AT_FDCWD, source, options.is_rbind);
 }
 
 Result<void> mount_bind(const MountContext& context, const spec::Mount& mount,
-                        const MountOptions& options, const std::string& dest) {
+                        const MountOptions& options, const std::string& dest, int idmapped_tree) {
   if (!mount.source || mount.source->empty()) return fail_msg("bind mount without a source");
-  const std::string source = bind_source_of(context, mount);
+  const std::string source = bind_source_path(context.bundle, mount);
   struct stat st {};
-  if (::stat(source.c_str(), &st) != 0) return fail(Error::sys(errno, "bind source " + source));
+  // A prepared tree is stat'ed through its fd: the source path may not be reachable from a
+  // user namespace (and it is the inode that gets mounted).
+  const int rc = idmapped_tree >= 0 ? ::fstat(idmapped_tree, &st) : ::stat(source.c_str(), &st);
+  if (rc != 0) return fail(Error::sys(errno, "bind source " + source));
   MountTarget target = CR_TRY(open_mount_target(context, dest, !S_ISDIR(st.st_mode)));
   CR_TRY(check_mount_target(context, target.fd.get(), "bind", source));
 
-  UniqueFd tree = CR_TRY(clone_mount_tree(AT_FDCWD, source, options.is_rbind));
+  UniqueFd owned = CR_TRY(bind_tree(source, options, idmapped_tree));
+  const int tree = owned ? owned.get() : idmapped_tree;
   // Flags go on before the bind is visible, so a "ro" bind is never writable in the container.
   // mount_setattr changes only the flags named (locked ones stay, runc re-applies them by hand).
   const bool recursive = options.is_rbind && needs_recursive_attrs(source);
-  CR_TRY_CTX(
-      set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), recursive),
-      "set the bind's flags");
-  CR_TRY_CTX(set_mount_attr(tree.get(), {options.rec_attr_set, options.rec_attr_clr}, true),
+  CR_TRY_CTX(set_mount_attr(tree, mount_attr_of(options.flags, options.clear_flags), recursive),
+             "set the bind's flags");
+  CR_TRY_CTX(set_mount_attr(tree, {options.rec_attr_set, options.rec_attr_clr}, true),
              "set the recursive attributes");
-  return attach_with_propagation(tree.get(), target.fd.get(), options);
+  return attach_with_propagation(tree, target.fd.get(), options);
 }
 
 Result<void> mount_filesystem(const MountContext& context, const spec::Mount& mount,
@@ -82,6 +95,7 @@ Result<void> mount_filesystem(const MountContext& context, const spec::Mount& mo
   MountTarget target = CR_TRY(open_mount_target(context, dest, false));
   CR_TRY(check_mount_target(context, target.fd.get(), type, ""));
   NewFilesystem fs = filesystem_of(mount, options, !readonly_at_end(mount, options));
+  add_mount_label(fs, context.mount_label_options);
   if (type == "tmpfs" && target.existed) {
     // runc: a tmpfs keeps the mode of the directory it covers (the data can still override it).
     struct stat st {};
@@ -116,6 +130,14 @@ Result<void> remount_existing(const MountContext& context, const MountOptions& o
 }
 
 }  // namespace
+
+bool selinux_enabled() { return ::access("/sys/fs/selinux/enforce", F_OK) == 0; }
+
+std::string bind_source_path(const std::string& bundle, const spec::Mount& mount) {
+  const std::string source = mount.source.value_or("");
+  if (source.starts_with('/')) return source;
+  return bundle + "/" + source;
+}
 
 std::string mount_destination(const spec::Mount& mount) {
   if (!mount.destination.starts_with('/')) {
@@ -190,13 +212,15 @@ Result<void> attach_with_propagation(int mount_fd, int target_fd, const MountOpt
   return {};
 }
 
-Result<void> mount_entry(const MountContext& context, const spec::Mount& mount) {
+Result<void> mount_entry(const MountContext& context, const spec::Mount& mount,
+                         int idmapped_tree) {
   static const std::vector<std::string> kNoOptions;
   const auto& list = mount.options ? *mount.options : kNoOptions;
   MountOptions options = CR_TRY(parse_mount_options(list, mount.type.value_or("")));
-  if (options.idmap || mount.uid_mappings || mount.gid_mappings) {
-    // TODO(rootfs): id-mapped mounts (open_tree + MOUNT_ATTR_IDMAP) come with the userns issue.
-    return fail(Error::sys(EOPNOTSUPP, "id-mapped mounts are not supported yet"));
+  const bool idmapped = options.idmap || mount.uid_mappings || mount.gid_mappings;
+  if (idmapped && (!options.is_bind || idmapped_tree < 0)) {
+    // validate() lets only binds through; the tree is built by the runtime before clone.
+    return fail_msg("id-mapped mount was not prepared (only bind mounts can be id-mapped)");
   }
   const std::string dest = mount_destination(mount);
   if (dest == "/") return fail_msg("mounting over the rootfs itself is not supported");
@@ -209,7 +233,7 @@ Result<void> mount_entry(const MountContext& context, const spec::Mount& mount) 
       log::warn("mounts: {}: filesystem options \"{}\" mean nothing on a bind mount and are ignored",
                 dest, options.data);
     }
-    return mount_bind(context, mount, options, dest);
+    return mount_bind(context, mount, options, dest, idmapped_tree);
   }
   if (type == "proc" || type == "sysfs") return mount_proc_or_sysfs(context, mount, options, dest);
   if (type == "cgroup") return mount_cgroup(context, mount, options, dest);

@@ -3,6 +3,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <array>
 
 #include "cruntime/base/strings.hpp"
@@ -141,6 +142,16 @@ void apply_recursive(MountOptions& out, const AttrOption& option) {
 
 }  // namespace
 
+std::vector<std::string> known_mount_options() {
+  std::vector<std::string> out;
+  for (const auto& entry : kFlagOptions) out.emplace_back(entry.name);
+  for (const auto& entry : kPropagationOptions) out.emplace_back(entry.name);
+  for (const auto& entry : kRecursiveOptions) out.emplace_back(entry.name);
+  for (const char* extra : {"tmpcopyup", "idmap", "ridmap"}) out.emplace_back(extra);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Result<MountOptions> parse_mount_options(std::span<const std::string> options,
                                          std::string_view type) {
   MountOptions out;
@@ -219,6 +230,11 @@ uint64_t propagation_type(unsigned long flags) {
 }
 
 bool propagation_recursive(unsigned long flags) { return (flags & MS_REC) != 0; }
+
+std::vector<std::string> mount_label_options(std::string_view label, bool selinux_enabled) {
+  if (!selinux_enabled || label.empty()) return {};
+  return {"context=" + std::string(label)};
+}
 
 std::vector<std::string> split_mount_data(std::string_view data) {
   std::vector<std::string> out;

@@ -13,6 +13,7 @@
 #include <climits>
 
 #include "cruntime/base/log.hpp"
+#include "cruntime/rootfs/cgroup_mount.hpp"
 #include "cruntime/rootfs/mount_api.hpp"
 #include "cruntime/rootfs/safe_path.hpp"
 
@@ -166,7 +167,12 @@ Result<void> mount_cgroup(const MountContext& context, const spec::Mount& mount,
     log::debug("mount cgroup2 on {} failed ({}); binding {}", dest, mnt.error().to_string(),
                kHostCgroupRoot);
   }
-  // TODO(rootfs): on v1/hybrid hosts bind only the container's own cgroup per controller.
+  // v1/hybrid hosts: only the container's own cgroups, each bound on a tmpfs.
+  if (context.cgroup_binds != nullptr && !context.cgroup_binds->empty()) {
+    return mount_cgroup_v1(context, options, target.fd.get());
+  }
+  // Not placed by the runtime (a unified host without a cgroup namespace): the host's
+  // hierarchy, read-only on every submount.
   UniqueFd tree =
       CR_TRY_CTX(clone_mount_tree(AT_FDCWD, kHostCgroupRoot, true), "bind {}", kHostCgroupRoot);
   CR_TRY_CTX(set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), true),

@@ -28,11 +28,12 @@ Result<UniqueFd> open_dev_null(int root_fd) {
 }
 
 // An empty read-only tmpfs, as small as the kernel allows.
-Result<UniqueFd> empty_tmpfs() {
+Result<UniqueFd> empty_tmpfs(const std::vector<std::string>& label_options) {
   NewFilesystem fs{"tmpfs", "tmpfs", {"nr_blocks=1", "nr_inodes=1"}, {}, MOUNT_ATTR_RDONLY};
+  fs.data.insert(fs.data.end(), label_options.begin(), label_options.end());
   auto mnt = create_filesystem(fs);
   if (mnt || mnt.error().code() != EINVAL) return mnt;
-  fs.data.back() = "nr_inodes=2";  // some distribution kernels refuse nr_inodes < 2 (runc)
+  fs.data[1] = "nr_inodes=2";  // some distribution kernels refuse nr_inodes < 2 (runc)
   return create_filesystem(fs);
 }
 
@@ -45,7 +46,8 @@ Result<UniqueFd> open_if_present(int root_fd, const std::string& path) {
 
 }  // namespace
 
-Result<void> mask_paths(int root_fd, const std::vector<std::string>& paths) {
+Result<void> mask_paths(int root_fd, const std::vector<std::string>& paths,
+                        const std::vector<std::string>& label_options) {
   UniqueFd dev_null;
   std::set<std::string> done;
   for (const std::string& path : paths) {
@@ -57,7 +59,7 @@ Result<void> mask_paths(int root_fd, const std::vector<std::string>& paths) {
       return fail(Error::sys(errno, "linux.maskedPaths: stat " + path));
     UniqueFd mask;
     if (S_ISDIR(st.st_mode)) {
-      mask = CR_TRY_CTX(empty_tmpfs(), "linux.maskedPaths {}: mount tmpfs", path);
+      mask = CR_TRY_CTX(empty_tmpfs(label_options), "linux.maskedPaths {}: mount tmpfs", path);
     } else {
       if (!dev_null) dev_null = CR_TRY_CTX(open_dev_null(root_fd), "linux.maskedPaths");
       mask = CR_TRY_CTX(clone_mount_tree(dev_null.get(), "", false), "linux.maskedPaths {}", path);

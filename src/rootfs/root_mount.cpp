@@ -78,6 +78,19 @@ Result<void> hide_host_pseudo_fs(const std::string& rootfs) {
 }  // namespace
 
 Result<void> isolate_mount_tree(const std::string& rootfs, unsigned long propagation) {
+  // (r)unbindable here would make every later bind of a host path fail (open_tree: EINVAL), the
+  // cgroup mount's included (found by integration/mounts.bats). finalize_rootfs applies it to
+  // the finished tree; until then the tree is a slave of the host's.
+  if ((propagation & MS_UNBINDABLE) != 0) propagation = MS_SLAVE | MS_REC;
+  // A non-recursive private or slave changes "/" alone: every other mount stays a peer of
+  // the host's, and a bind of one (a shared host directory) would carry mounts made in the
+  // container out to the host (found by integration/mounts.bats). Only shared propagation asks
+  // to share with the host, so everything else is made a slave first.
+  const bool recursive = (propagation & MS_REC) != 0;
+  if ((propagation & MS_SHARED) == 0 && !recursive &&
+      ::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) != 0) {
+    return fail(Error::sys(errno, "make / rslave"));
+  }
   if (::mount(nullptr, "/", nullptr, propagation, nullptr) != 0) {
     return fail(Error::sys(errno, "set the propagation of /"));
   }

@@ -63,7 +63,9 @@ Result<void> mount_config_entries(const spec::Config& config, const RootfsOption
     if (mounts[i].type == "proc" && !options.new_pid_ns) {
       log::debug("mounts[{}]: no new pid namespace, so this proc shows the host's processes", i);
     }
-    CR_TRY_CTX(mount_entry(context, mounts[i]), "mounts[{}] ({})", i, mounts[i].destination);
+    const int idmapped = i < options.idmapped_trees.size() ? options.idmapped_trees[i] : -1;
+    CR_TRY_CTX(mount_entry(context, mounts[i], idmapped), "mounts[{}] ({})", i,
+               mounts[i].destination);
   }
   return {};
 }
@@ -106,6 +108,11 @@ Result<void> prepare_rootfs(const spec::Config& config, const RootfsOptions& opt
   context.user_ns = ns.user;
   context.net_ns = ns.net;
   context.cgroup_ns = ns.cgroup;
+  context.cgroup_binds = &options.cgroup_binds;
+  if (config.linux_config && config.linux_config->mount_label) {
+    context.mount_label_options =
+        mount_label_options(*config.linux_config->mount_label, options.selinux_enabled);
+  }
   CR_TRY(mount_config_entries(config, options, context));
   // 4. Device nodes and links, unless /dev is the host's (a bind).
   if (!dev_is_bind_mount(config)) CR_TRY_CTX(setup_dev(root.get(), config, ns.user), "/dev");
@@ -119,12 +126,12 @@ Result<void> switch_root(const RootfsOptions& options) {
   return pivot_to_cwd();
 }
 
-Result<void> finalize_rootfs(const spec::Config& config) {
+Result<void> finalize_rootfs(const spec::Config& config, const RootfsOptions& options) {
   UniqueFd root = CR_TRY(fs::open("/", O_PATH | O_DIRECTORY));
-  // 1. shared/unbindable go on "/" only now: on the rootfs before pivot they would have joined
-  //    the host's peer group (private/slave were applied to the whole tree at the start).
+  // 1. shared goes on "/" only now: on the rootfs before pivot it would have joined the host's
+  //    peer group (private/slave were applied to the whole tree at the start).
   const unsigned long propagation = CR_TRY(root_propagation(config));
-  if ((propagation & (MS_SHARED | MS_UNBINDABLE)) != 0) {
+  if ((propagation & MS_SHARED) != 0) {
     CR_TRY_CTX(set_propagation(root.get(), propagation), "linux.rootfsPropagation");
   }
   // 2. tmpfs and /dev mounts asked read-only.
@@ -139,7 +146,15 @@ Result<void> finalize_rootfs(const spec::Config& config) {
     CR_TRY(make_paths_readonly(root.get(), *linux_config->readonly_paths));
   }
   if (linux_config != nullptr && linux_config->masked_paths) {
-    CR_TRY(mask_paths(root.get(), *linux_config->masked_paths));
+    std::vector<std::string> label;
+    if (linux_config->mount_label) {
+      label = mount_label_options(*linux_config->mount_label, options.selinux_enabled);
+    }
+    CR_TRY(mask_paths(root.get(), *linux_config->masked_paths, label));
+  }
+  // 5. unbindable last: the read-only paths and masks above are binds it would refuse.
+  if ((propagation & MS_UNBINDABLE) != 0) {
+    CR_TRY_CTX(set_propagation(root.get(), propagation), "linux.rootfsPropagation");
   }
   return {};
 }

@@ -59,8 +59,13 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   CHECK(linux_features.cgroup->v2 == true);
   CHECK(linux_features.cgroup->systemd == false);
   CHECK(linux_features.cgroup->systemd_user == false);
-  // Not yet: idmapped mounts, intelRdt, netDevices.
-  CHECK_FALSE(linux_features.mount_extensions);
+  REQUIRE(linux_features.mount_extensions);
+  CHECK(linux_features.mount_extensions->idmap->enabled == true);
+  REQUIRE(features.mount_options);
+  for (const char* option : {"rro", "rbind", "ro", "nosuid", "idmap", "ridmap", "rprivate"}) {
+    CHECK(std::count(features.mount_options->begin(), features.mount_options->end(), option) == 1);
+  }
+  // Not yet: intelRdt, netDevices.
   CHECK_FALSE(linux_features.intel_rdt);
   CHECK_FALSE(features.potentially_unsafe_config_annotations);
 }

@@ -238,4 +238,11 @@ TEST_CASE("split_mount_data: commas split, except inside double quotes", "[rootf
         std::vector<std::string>{"context=\"system_u:object_r:x:s0:c1,c2\"", "size=1m"});
 }
 
+TEST_CASE("mount_label_options: context=<label> only with SELinux on and a label", "[rootfs]") {
+  CHECK(mount_label_options("system_u:object_r:container_file_t:s0:c1,c2", true) ==
+        std::vector<std::string>{"context=system_u:object_r:container_file_t:s0:c1,c2"});
+  CHECK(mount_label_options("system_u:object_r:container_file_t:s0", false).empty());
+  CHECK(mount_label_options("", true).empty());
+}
+
 }  // namespace cruntime::rootfs

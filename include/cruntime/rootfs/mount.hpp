@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
+#include "cruntime/rootfs/cgroup_mount.hpp"
 #include "cruntime/rootfs/mount_api.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/spec/config.hpp"
@@ -19,16 +21,31 @@ struct MountContext {
   bool user_ns = false;  // the container has a user namespace (new or joined)
   bool net_ns = false;
   bool cgroup_ns = false;
+  // v1/hybrid hosts: what a `cgroup` mount shows (RootfsOptions::cgroup_binds); null or empty
+  // when unknown, then the host's /sys/fs/cgroup is bound read-only instead.
+  const std::vector<CgroupBind>* cgroup_binds = nullptr;
+  // linux.mountLabel as fsconfig options ("context=<label>") for tmpfs, devpts and mqueue
+  // mounts; empty unless SELinux is enabled (mount_label_options).
+  std::vector<std::string> mount_label_options;
 };
 
 // Mount one entry in runc's order: the target is resolved (or created to match the source: a
 // directory, or an empty file for a file bind) inside the rootfs, the mount is built detached
 // with its attributes, attached onto the target fd, then its propagation is changed.
-Result<void> mount_entry(const MountContext& context, const spec::Mount& mount);
+// `idmapped_tree` is the detached id-mapped tree the runtime prepared for an id-mapped bind
+// (process::prepare_idmapped_mounts), used instead of cloning the source; -1 for other entries.
+Result<void> mount_entry(const MountContext& context, const spec::Mount& mount,
+                         int idmapped_tree = -1);
+
+// A bind source as a host path: absolute as given, relative ones from the bundle.
+std::string bind_source_path(const std::string& bundle, const spec::Mount& mount);
 
 // tmpfs and /dev mounts flagged "ro" are mounted read-write (files are still created in them)
 // and made read-only by finalize_rootfs (cli-contract §12.2 "/dev handling").
 bool readonly_at_end(const spec::Mount& mount, const MountOptions& options);
+
+// SELinux is on (selinuxfs shows /sys/fs/selinux/enforce): linux.mountLabel applies.
+bool selinux_enabled();
 
 // The mount destination as a clean in-root path (a relative one is taken from "/", with a warning).
 std::string mount_destination(const spec::Mount& mount);

@@ -43,6 +43,9 @@ struct MountAttr {
 // filesystem decides i_version itself, and with fsopen kernel messages go to the context anyway.
 std::vector<std::string> superblock_flag_keys(unsigned long flags);
 
+// Every option name parse_mount_options() accepts (for `features`' mountOptions), sorted.
+std::vector<std::string> known_mount_options();
+
 // Parse the options of one mount. `type` is the mount's type ("bind" makes a bind mount even
 // without a "bind" option). Fails like runc when a bind mount carries filesystem data, which the
 // kernel would silently ignore.
@@ -59,6 +62,11 @@ std::optional<unsigned long> parse_propagation(std::string_view name);
 uint64_t propagation_type(unsigned long flags);
 // True when the propagation flags carry MS_REC (the r-forms).
 bool propagation_recursive(unsigned long flags);
+
+// linux.mountLabel as fsconfig(2) options for a new tmpfs, devpts or mqueue: {"context=<label>"}
+// when SELinux is enabled and the label is set, else none. No quotes: fsconfig takes the value
+// whole, commas in MLS ranges included (mount(2) data needs context="..." instead).
+std::vector<std::string> mount_label_options(std::string_view label, bool selinux_enabled);
 
 // Split filesystem data ("size=64m,mode=755,context=\"a,b\"") into its options, honouring
 // double quotes the way the kernel's option parser does.

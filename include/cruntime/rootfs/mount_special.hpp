@@ -15,8 +15,9 @@ namespace cruntime::rootfs {
 Result<void> mount_proc_or_sysfs(const MountContext& context, const spec::Mount& mount,
                                  const MountOptions& options, const std::string& dest);
 
-// Type "cgroup"/"cgroup2": a cgroup2 filesystem when the host is unified and the container has a
-// cgroup namespace, else a recursive bind of the host's /sys/fs/cgroup with the entry's flags
+// Type "cgroup": a cgroup2 filesystem when the host is unified and the container has a cgroup
+// namespace; on v1/hybrid hosts a tmpfs with the container's own cgroup per hierarchy
+// (mount_cgroup_v1); else a recursive bind of the host's /sys/fs/cgroup with the entry's flags
 // applied to the whole tree (so "ro" covers every controller mount below it).
 Result<void> mount_cgroup(const MountContext& context, const spec::Mount& mount,
                           const MountOptions& options, const std::string& dest);

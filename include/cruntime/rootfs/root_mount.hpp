@@ -12,7 +12,8 @@ namespace cruntime::rootfs {
 // mount(2) "/" with `propagation` (MS_SLAVE|MS_REC by default) so nothing mounted from now on
 // reaches the host, then make the mount holding the rootfs private (or slave when `propagation`
 // is a slave type): pivot_root refuses a shared parent, and a bind under a shared parent would be
-// copied into the host's peer group.
+// copied into the host's peer group. Non-recursive private/slave make the rest of the tree a
+// slave first; (r)unbindable is deferred to finalize_rootfs (rslave until then).
 Result<void> isolate_mount_tree(const std::string& rootfs, unsigned long propagation);
 
 // Bind the rootfs onto itself with its submounts (pivot_root needs a mount point) and return an

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
+#include "cruntime/rootfs/cgroup_mount.hpp"
 #include "cruntime/spec/config.hpp"
 
 namespace cruntime::rootfs {
@@ -14,6 +16,14 @@ struct RootfsOptions {
   std::string bundle;      // absolute; relative mount sources resolve against it
   bool new_pid_ns = false; // a fresh proc mount shows the container's pids
   bool no_pivot = false;   // MS_MOVE + chroot instead of pivot_root
+  // Per config.json mounts[i]: the detached id-mapped tree the runtime built before clone
+  // (borrowed, inherited through clone), or -1. Empty when no mount is id-mapped.
+  std::vector<int> idmapped_trees = {};
+  // v1/hybrid hosts with a `cgroup` mount: the container's own cgroup per hierarchy
+  // (cgroup_v1_binds over its cgroup::Manager), made by the runtime before clone.
+  std::vector<CgroupBind> cgroup_binds = {};
+  // SELinux is on (looked up by the runtime on the host): linux.mountLabel applies.
+  bool selinux_enabled = false;
 };
 
 // Before pivot: make the mount tree rslave (or linux.rootfsPropagation) so nothing reaches the
@@ -26,6 +36,6 @@ Result<void> switch_root(const RootfsOptions& options);
 
 // After pivot: linux.maskedPaths, linux.readonlyPaths, rootfsPropagation re-applied to /,
 // root.readonly remount.
-Result<void> finalize_rootfs(const spec::Config& config);
+Result<void> finalize_rootfs(const spec::Config& config, const RootfsOptions& options = {});
 
 }  // namespace cruntime::rootfs
