@@ -215,3 +215,20 @@ no_dev_tmpfs() {
 	assert_nothing_left
 	host_unchanged
 }
+
+@test "/dev in the image is a symlink to a host directory: the /dev tmpfs and its nodes land inside" {
+	rm -rf "$BUNDLE/rootfs/dev"
+	ln -s "$HOST_DIR" "$BUNDLE/rootfs/dev"
+	set_args sh -c 'echo x >/dev/null && ls /dev/null /dev/zero >/dev/null && echo ok'
+	snapshot_host
+	rund cr run -b "$BUNDLE" ct
+	# Either it ran with its /dev inside the rootfs, or it failed with one line; the host's
+	# directory got no device nodes, links or mounts either way.
+	if [ "$status" -eq 0 ]; then
+		[ "$output" = ok ] || fail "output: $output"
+		[ -d "$BUNDLE/rootfs$HOST_DIR" ] || fail "the /dev mount did not land inside the rootfs"
+	else
+		assert_one_error_line
+	fi
+	host_unchanged
+}
