@@ -346,3 +346,16 @@ proc_states() {
 	done
 	rund -0 cr delete ct
 }
+
+@test "device rules: a denied device gives EPERM inside, an allow rule lets it through" {
+	# /dev/kmsg (c 1:11) is created in the container but not among the default allowed devices.
+	update_config '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11,
+		"fileMode": 438, "uid": 0, "gid": 0}]'
+	run_sh -0 'echo cruntime-test >/dev/kmsg && echo kmsg-ok; echo x >/dev/null && echo null-ok; exit 0'
+	[[ "$output" != *kmsg-ok* ]] || fail "writing /dev/kmsg was allowed: $output"
+	[[ "$output" == *null-ok* ]] || fail "/dev/null is not usable: $output $stderr"
+	[[ "$stderr" == *"Operation not permitted"* ]] || fail "no EPERM: $stderr"
+	update_config '.linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]'
+	run_sh -0 'echo cruntime-test >/dev/kmsg && echo kmsg-ok; exit 0'
+	[[ "$output" == *kmsg-ok* ]] || fail "the allow rule did not let the write through: $output $stderr"
+}
