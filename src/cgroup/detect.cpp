@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <set>
 
 #include "cruntime/base/fs.hpp"
@@ -147,7 +148,9 @@ std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo,
   return out;
 }
 
-Result<Layout> detect_layout() {
+namespace {
+
+Result<Layout> read_layout() {
   Layout layout;
   layout.mode = CR_TRY(detect_mode());
   const std::string self = CR_TRY(fs::read_file("/proc/self/cgroup"));
@@ -180,6 +183,16 @@ Result<Layout> detect_layout() {
   }
   for (Hierarchy& h : v2) layout.hierarchies.push_back(std::move(h));
   return layout;
+}
+
+}  // namespace
+
+// One command asks several times (create, then start's status checks, then delete in `run`):
+// the mounts and our own cgroup do not change meanwhile, so the files are read once.
+Result<Layout> detect_layout() {
+  static std::optional<Layout> cached;
+  if (!cached) cached = CR_TRY(read_layout());
+  return *cached;
 }
 
 }  // namespace cruntime::cgroup
