@@ -102,12 +102,6 @@ std::vector<BlkioEntry> parse_blkio_v1(std::string_view text) {
   for (const std::string& line : strings::split(text, '\n')) {
     const std::vector<std::string_view> words = words_of(line);
     BlkioEntry entry;
-    if (words.size() == 2 && words[0] == "Total") {
-      entry.op = "Total";
-      entry.value = strings::parse_int<uint64_t>(words[1]).value_or(0);
-      out.push_back(entry);
-      continue;
-    }
     if (words.size() < 2 || !parse_dev(words[0], entry.major, entry.minor)) continue;
     if (words.size() == 2) {  // blkio.sectors / blkio.time: "8:0 1234"
       entry.value = strings::parse_int<uint64_t>(words[1]).value_or(0);

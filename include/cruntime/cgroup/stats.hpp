@@ -100,7 +100,8 @@ Psi parse_psi(std::string_view text);
 // v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" → service bytes (Read,
 // Write) and serviced (Read, Write), like runc.
 void parse_io_stat(std::string_view text, BlkioStats& out);
-// v1 blkio.*_recursive: "8:0 Read 4096" lines; "Total N" lines are kept with major:minor 0:0.
+// v1 blkio.*_recursive: "8:0 Read 4096" lines; the device-less "Total N" summary is skipped
+// (runc reports only per-device entries).
 std::vector<BlkioEntry> parse_blkio_v1(std::string_view text);
 // "0-3,8" → {0,1,2,3,8}; garbage → empty.
 std::vector<uint16_t> parse_cpu_list(std::string_view text);
