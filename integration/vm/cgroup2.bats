@@ -192,6 +192,16 @@ teardown() { vm_teardown; }
 	[[ "${lines[1]}" == *" /sys/fs/cgroup cgroup2 ro,"* ]] || fail "mount inside: $output"
 }
 
+@test "no cgroup namespace: the spec's mount of type cgroup binds the container's own cgroup" {
+	set_resources '{"pids": {"limit": 79}}'
+	update_config '.linux.namespaces = [.linux.namespaces[] | select(.type != "cgroup")]'
+	run_sh 'cat /sys/fs/cgroup/pids.max; ls /sys/fs/cgroup | grep -c cruntime-test; grep " /sys/fs/cgroup " /proc/self/mounts'
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ] || fail "run exited $status: $stderr"
+	[ "${lines[0]}" = 79 ] || fail "pids.max inside: $output"
+	[ "${lines[1]}" = 0 ] || fail "the host's hierarchy is visible inside: $output"
+	[[ "${lines[2]}" == *" /sys/fs/cgroup cgroup2 ro,"* ]] || fail "mount inside: $output"
+}
+
 @test "processes: init and its children are in the container's cgroup" {
 	run_detached 'sleep 1000 & sleep 1000 & exec sleep 1000'
 	wait_until 10 cg_procs_are 3

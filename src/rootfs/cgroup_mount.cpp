@@ -84,10 +84,16 @@ std::vector<CgroupBind> cgroup_v1_binds(const std::vector<cgroup::Hierarchy>& hi
 
 Result<std::vector<CgroupBind>> container_cgroup_binds(const spec::Config& config,
                                                        const cgroup::Manager& cgroup) {
-  if (cgroup.mode() == cgroup::Mode::kUnified || !config.mounts) return std::vector<CgroupBind>();
+  if (!config.mounts) return std::vector<CgroupBind>();
   const bool wanted = std::any_of(config.mounts->begin(), config.mounts->end(),
                                   [](const spec::Mount& m) { return m.type == "cgroup"; });
   if (!wanted) return std::vector<CgroupBind>();
+  // v2: a cgroup2 mount in a cgroup namespace shows the container's cgroup by itself. Without
+  // one (or when cgroup2 may not be mounted there) runc binds the container's own cgroup
+  // directory: one nameless entry.
+  if (cgroup.mode() == cgroup::Mode::kUnified) {
+    return std::vector<CgroupBind>{CgroupBind{"", cgroup.dir(), {}}};
+  }
   cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup mount");
   return cgroup_v1_binds(layout.hierarchies, cgroup.path());
 }

@@ -160,21 +160,21 @@ Result<void> mount_cgroup(const MountContext& context, const spec::Mount& mount,
                  "set the recursive attributes");
       return attach_with_propagation(mnt->get(), target.fd.get(), options);
     }
-    // In a user namespace without the right to mount cgroup2, runc binds the hierarchy instead.
+    // In a user namespace without the right to mount cgroup2, runc binds the cgroup instead.
     if (mnt.error().code() != EPERM && mnt.error().code() != EBUSY) {
       return fail(std::move(mnt).error().with_context("mount cgroup2"));
     }
-    log::debug("mount cgroup2 on {} failed ({}); binding {}", dest, mnt.error().to_string(),
-               kHostCgroupRoot);
+    log::debug("mount cgroup2 on {} failed ({}); binding the cgroup instead", dest,
+               mnt.error().to_string());
   }
-  // v1/hybrid hosts: only the container's own cgroups, each bound on a tmpfs.
-  if (context.cgroup_binds != nullptr && !context.cgroup_binds->empty()) {
-    return mount_cgroup_v1(context, options, target.fd.get());
-  }
-  // Not placed by the runtime (a unified host without a cgroup namespace): the host's
-  // hierarchy, read-only on every submount.
-  UniqueFd tree =
-      CR_TRY_CTX(clone_mount_tree(AT_FDCWD, kHostCgroupRoot, true), "bind {}", kHostCgroupRoot);
+  const bool have_binds = context.cgroup_binds != nullptr && !context.cgroup_binds->empty();
+  // v2 without a cgroup namespace: the container's own cgroup directory (runc); v1/hybrid
+  // hosts: only the container's own cgroups, each bound on a tmpfs.
+  const bool v2_own_dir = have_binds && context.cgroup_binds->front().name.empty();
+  if (have_binds && !v2_own_dir) return mount_cgroup_v1(context, options, target.fd.get());
+  // Not placed by the runtime at all: the host's hierarchy. Read-only on every submount.
+  const std::string source = v2_own_dir ? context.cgroup_binds->front().host_dir : kHostCgroupRoot;
+  UniqueFd tree = CR_TRY_CTX(clone_mount_tree(AT_FDCWD, source, true), "bind {}", source);
   CR_TRY_CTX(set_mount_attr(tree.get(), mount_attr_of(options.flags, options.clear_flags), true),
              "set the cgroup bind's flags");
   CR_TRY_CTX(set_mount_attr(tree.get(), {options.rec_attr_set, options.rec_attr_clr}, true),

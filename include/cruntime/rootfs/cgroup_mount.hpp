@@ -35,7 +35,9 @@ std::vector<CgroupBind> cgroup_v1_binds(const std::vector<cgroup::Hierarchy>& hi
                                         std::string_view manager_path);
 
 // Runtime side, before clone: the binds for `cgroup`'s container when config.json has a
-// "cgroup" mount and the host is v1 or hybrid; none otherwise (no work on the common v2 path).
+// "cgroup" mount: one per hierarchy on v1 and hybrid hosts; on v2 one entry with an empty name,
+// the container's cgroup directory, bound when cgroup2 itself cannot be mounted. None without a
+// "cgroup" mount.
 Result<std::vector<CgroupBind>> container_cgroup_binds(const spec::Config& config,
                                                        const cgroup::Manager& cgroup);
 
