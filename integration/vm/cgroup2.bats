@@ -202,6 +202,36 @@ teardown() { vm_teardown; }
 	[[ "${lines[2]}" == *" /sys/fs/cgroup cgroup2 ro,"* ]] || fail "mount inside: $output"
 }
 
+# userns_with_cgroup_mount RW|RO: a new user namespace (0 → 100000), its cgroup namespace, and the
+# spec's cgroup mount read-write or read-only.
+userns_with_cgroup_mount() {
+	local keep='map(select(. != "ro" and . != "rw")) + ["'"$1"'"]'
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| (.mounts[] | select(.type == "cgroup") | .options) |= ('"$keep"')'
+}
+
+@test "user + cgroup namespaces with a rw cgroup mount: the cgroup is delegated to the container's root" {
+	userns_with_cgroup_mount rw
+	run_detached 'mkdir /sys/fs/cgroup/sub && exec sleep 1000'
+	[ "$(stat -c %u:%g "$CGDIR")" = 100000:100000 ] || fail "owner of $CGDIR: $(stat -c %u:%g "$CGDIR")"
+	[ "$(stat -c %u "$CGDIR/cgroup.procs")" = 100000 ]
+	[ "$(stat -c %u "$CGDIR/cgroup.subtree_control")" = 100000 ]
+	[ "$(stat -c %u "$CGDIR/memory.max")" = 0 ] || fail "memory.max must stay the host's"
+	# The container's root made a sub-cgroup of its own; delete removes it with the rest.
+	wait_until 10 test -d "$CGDIR/sub" || fail "no sub-cgroup made inside"
+	rund -0 cr delete --force ct
+	[ ! -e "$CGDIR" ] || fail "delete left $CGDIR behind"
+}
+
+@test "user + cgroup namespaces with a read-only cgroup mount: the cgroup stays the host's" {
+	userns_with_cgroup_mount ro
+	run_detached 'exec sleep 1000'
+	[ "$(stat -c %u "$CGDIR")" = 0 ] || fail "owner of $CGDIR: $(stat -c %u "$CGDIR")"
+	[ "$(stat -c %u "$CGDIR/cgroup.procs")" = 0 ]
+}
+
 @test "processes: init and its children are in the container's cgroup" {
 	run_detached 'sleep 1000 & sleep 1000 & exec sleep 1000'
 	wait_until 10 cg_procs_are 3

@@ -12,6 +12,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/scope_guard.hpp"
+#include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/process/hooks.hpp"
@@ -154,6 +155,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
   });
   stored.cgroup_path = cgroup->path();
+  CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
 
   // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built
   //    here first: mount_setattr(MOUNT_ATTR_IDMAP) needs privileges the init may not have in
