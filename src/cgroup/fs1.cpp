@@ -114,10 +114,9 @@ Result<void> Fs1Manager::create() {
   return {};
 }
 
-Result<void> Fs1Manager::apply(const spec::LinuxResources& resources) {
-  const ResourcePlan plan = CR_TRY(translate_v1(resources));
-  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
-  for (const FileWrite& write : plan.writes) {
+// Each write in the hierarchy of its controller.
+Result<void> Fs1Manager::write_all(const std::vector<FileWrite>& writes) const {
+  for (const FileWrite& write : writes) {
     const std::string target = dir(write.controller);
     if (target.empty()) {
       if (write.if_missing == IfMissing::kSkip) continue;
@@ -127,6 +126,12 @@ Result<void> Fs1Manager::apply(const spec::LinuxResources& resources) {
     CR_TRY(cgfs::apply_write(target, write));
   }
   return {};
+}
+
+Result<void> Fs1Manager::apply(const spec::LinuxResources& resources) {
+  const ResourcePlan plan = CR_TRY(translate_v1(resources));
+  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
+  return write_all(plan.writes);
 }
 
 Result<void> Fs1Manager::attach(pid_t pid) {
@@ -193,16 +198,7 @@ Result<void> Fs1Manager::update(const spec::LinuxResources& resources) {
   for (const std::string& warning : plan.warnings) log::warn("{}", warning);
   std::erase_if(plan.writes, [](const FileWrite& w) { return w.controller == "devices"; });
   order_memory_writes(plan.writes);
-  for (const FileWrite& write : plan.writes) {
-    const std::string target = dir(write.controller);
-    if (target.empty()) {
-      if (write.if_missing == IfMissing::kSkip) continue;
-      return fail_msg("{}: the {} cgroup controller is not mounted (needed for {})", write.field,
-                      write.controller, write.file);
-    }
-    CR_TRY(cgfs::apply_write(target, write));
-  }
-  return {};
+  return write_all(plan.writes);
 }
 
 Result<void> Fs1Manager::freeze(bool frozen) {

@@ -143,15 +143,20 @@ Result<void> Fs2Manager::write_one(const FileWrite& write) const {
   return result;
 }
 
-Result<void> Fs2Manager::apply(const spec::LinuxResources& resources) {
+// The files of `resources` (device rules are not files on v2).
+Result<void> Fs2Manager::write_resources(const spec::LinuxResources& resources) const {
   const ResourcePlan plan = CR_TRY(translate_v2(resources));
   for (const std::string& warning : plan.warnings) log::warn("{}", warning);
-  // Always, like runc: without rules in the config the filter still allows only the default
-  // devices (v2_device_rules). A re-apply swaps the cgroup's filter for the new one.
-  CR_TRY(apply_device_filter(dir_, resources.devices));
   CR_TRY(check_memory_usage(resources));
   for (const FileWrite& write : plan.writes) CR_TRY(write_one(write));
   return {};
+}
+
+Result<void> Fs2Manager::apply(const spec::LinuxResources& resources) {
+  // Always, like runc: without rules in the config the filter still allows only the default
+  // devices (v2_device_rules). A re-apply swaps the cgroup's filter for the new one.
+  CR_TRY(apply_device_filter(dir_, resources.devices));
+  return write_resources(resources);
 }
 
 Result<void> Fs2Manager::attach(pid_t pid) { return cgfs::attach(dir_, pid); }
@@ -177,13 +182,7 @@ Result<void> Fs2Manager::destroy() {
 }
 
 Result<void> Fs2Manager::update(const spec::LinuxResources& resources) {
-  spec::LinuxResources without_devices = resources;
-  without_devices.devices.reset();
-  const ResourcePlan plan = CR_TRY(translate_v2(without_devices));
-  for (const std::string& warning : plan.warnings) log::warn("{}", warning);
-  CR_TRY(check_memory_usage(without_devices));
-  for (const FileWrite& write : plan.writes) CR_TRY(write_one(write));
-  return {};
+  return write_resources(resources);
 }
 
 Result<void> Fs2Manager::freeze(bool frozen) { return cgfs::freeze_v2(dir_, frozen); }

@@ -7,31 +7,29 @@
 #include "cruntime/process/init.hpp"
 
 namespace cruntime::process {
-namespace {
 
-std::string format_map(const std::vector<spec::IdMapping>& mappings) {
+std::string format_id_map(const std::vector<spec::IdMapping>& mappings) {
   std::string out;
   for (const auto& m : mappings) out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
   return out;
 }
 
 // The kernel wants the whole map in a single write(2).
-Result<void> write_map(pid_t pid, std::string_view file, const std::string& content) {
+Result<void> write_id_map(pid_t pid, std::string_view file,
+                          const std::vector<spec::IdMapping>& mappings) {
   std::string path = fmt::format("/proc/{}/{}", pid, file);
   UniqueFd fd = CR_TRY(fs::open(path, O_WRONLY));
-  CR_TRY_CTX(fs::write_all(fd.get(), content), "write {}", path);
+  CR_TRY_CTX(fs::write_all(fd.get(), format_id_map(mappings)), "write {}", path);
   return {};
 }
 
-}  // namespace
-
 Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config) {
   if (linux_config.uid_mappings && !linux_config.uid_mappings->empty()) {
-    CR_TRY_CTX(write_map(pid, "uid_map", format_map(*linux_config.uid_mappings)),
+    CR_TRY_CTX(write_id_map(pid, "uid_map", *linux_config.uid_mappings),
                "linux.uidMappings");
   }
   if (linux_config.gid_mappings && !linux_config.gid_mappings->empty()) {
-    CR_TRY_CTX(write_map(pid, "gid_map", format_map(*linux_config.gid_mappings)),
+    CR_TRY_CTX(write_id_map(pid, "gid_map", *linux_config.gid_mappings),
                "linux.gidMappings");
   }
   return {};

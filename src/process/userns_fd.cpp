@@ -14,27 +14,13 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
+#include "cruntime/process/init.hpp"
 #include "cruntime/rootfs/idmap_mount.hpp"
 #include "cruntime/rootfs/mount.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
 namespace {
-
-std::string format_map(const std::vector<spec::IdMapping>& mappings) {
-  std::string out;
-  for (const auto& m : mappings)
-    out += fmt::format("{} {} {}\n", m.container_id, m.host_id, m.size);
-  return out;
-}
-
-// The kernel wants the whole map in one write(2).
-Result<void> write_map(pid_t pid, std::string_view file, const std::string& content) {
-  std::string path = fmt::format("/proc/{}/{}", pid, file);
-  UniqueFd fd = CR_TRY(fs::open(path, O_WRONLY));
-  CR_TRY_CTX(fs::write_all(fd.get(), content), "write {}", path);
-  return {};
-}
 
 // The helper's whole life: wait to be killed (by us, or with us).
 [[noreturn]] void hold_namespace(pid_t parent) noexcept {
@@ -55,8 +41,8 @@ Result<UniqueFd> make_userns_fd(const std::vector<spec::IdMapping>& uid_mappings
   if (cloned.pid == 0) hold_namespace(self);
   sys::ChildGuard helper(cloned.pid);  // SIGKILL + reap on every path out
   // As a privileged writer in the parent namespace, gid_map needs no setgroups "deny".
-  CR_TRY_CTX(write_map(cloned.pid, "uid_map", format_map(uid_mappings)), "id-mapped mount");
-  CR_TRY_CTX(write_map(cloned.pid, "gid_map", format_map(gid_mappings)), "id-mapped mount");
+  CR_TRY_CTX(write_id_map(cloned.pid, "uid_map", uid_mappings), "id-mapped mount");
+  CR_TRY_CTX(write_id_map(cloned.pid, "gid_map", gid_mappings), "id-mapped mount");
   return fs::open(fmt::format("/proc/{}/ns/user", cloned.pid), O_RDONLY);
 }
 
@@ -72,7 +58,7 @@ Result<std::vector<UniqueFd>> prepare_idmapped_mounts(const spec::Config& config
                             mounts[i].destination);
     if (!idmap) continue;
     const std::string key = idmap->userns_path.empty()
-                                ? format_map(idmap->uid) + "|" + format_map(idmap->gid)
+                                ? format_id_map(idmap->uid) + "|" + format_id_map(idmap->gid)
                                 : idmap->userns_path;
     auto found = userns_by_maps.find(key);
     if (found == userns_by_maps.end()) {

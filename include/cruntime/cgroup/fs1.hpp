@@ -48,6 +48,7 @@ class Fs1Manager final : public Manager {
   Result<void> check_reusable() const;
   Result<void> copy_cpuset_from_parent(const std::string& dir) const;
   void order_memory_writes(std::vector<FileWrite>& writes) const;
+  Result<void> write_all(const std::vector<FileWrite>& writes) const;
 
   Mode mode_;
   std::vector<Placement> placements_;

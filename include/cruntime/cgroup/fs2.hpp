@@ -38,6 +38,7 @@ class Fs2Manager final : public Manager {
   void enable_controllers() const;
   Result<void> check_memory_usage(const spec::LinuxResources& resources) const;
   Result<void> write_one(const FileWrite& write) const;
+  Result<void> write_resources(const spec::LinuxResources& resources) const;
 
   std::string root_;
   std::string relative_;

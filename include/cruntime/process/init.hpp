@@ -60,5 +60,10 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
 
 // Parent side helper: write uid_map/gid_map of `pid` from linux.uidMappings/gidMappings.
 Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config);
+// The text of an id map file ("containerID hostID size" lines).
+std::string format_id_map(const std::vector<spec::IdMapping>& mappings);
+// Write /proc/<pid>/<file> ("uid_map", "gid_map") in one write(2), as the kernel requires.
+Result<void> write_id_map(pid_t pid, std::string_view file,
+                          const std::vector<spec::IdMapping>& mappings);
 
 }  // namespace cruntime::process
