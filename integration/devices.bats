@@ -9,20 +9,6 @@ load lifecycle_helpers
 setup() { lc_setup; }
 teardown() { lc_teardown; }
 
-# userns_setup: a user namespace mapping container 0 to host 100000 (65536 ids), the image owned
-# by the container's root and the test dirs reachable by it (as in namespaces.bats).
-userns_setup() {
-	local dir="$BUNDLE"
-	while [ "$dir" != / ]; do
-		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"
-		dir="$(dirname "$dir")"
-	done
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-}
-
 # The line "path type major:minor mode" stat prints for each default device (hex major:minor).
 DEFAULT_NODES='/dev/null c 1:3 666
 /dev/zero c 1:5 666
@@ -146,7 +132,7 @@ stat_nodes_sh() {
 }
 
 @test "in a user namespace the nodes are the host's, bind-mounted" {
-	userns_setup
+	add_userns
 	update_config '.linux.devices = [{"path": "/dev/loop-control", "type": "c", "major": 10, "minor": 237}]'
 	[ -c /dev/loop-control ] || skip "the host has no /dev/loop-control"
 	run_sh -0 "$(stat_nodes_sh)"'

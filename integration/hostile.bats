@@ -112,15 +112,7 @@ no_dev_tmpfs() {
 
 @test "/dev/null replaced by a non-device file in a user namespace: refused, host untouched" {
 	no_dev_tmpfs
-	local dir="$BUNDLE"
-	while [ "$dir" != / ]; do
-		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"
-		dir="$(dirname "$dir")"
-	done
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	add_userns
 	ln -s "$HOST_DIR/marker" "$BUNDLE/rootfs/dev/null"
 	set_args true
 	snapshot_host

@@ -234,3 +234,17 @@ add_tmpfs() {
 sleeper_args() {
 	set_args sh -c 'echo $$ >/shared/ready; exec sleep 1000'
 }
+
+# add_userns: a new user namespace mapping container ids 0-65535 to host 100000-165535, with the
+# image owned by the container's root and the test directories reachable by it (as with runc).
+add_userns() {
+	local dir="$BUNDLE"
+	while [ "$dir" != / ]; do
+		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"
+		dir="$(dirname "$dir")"
+	done
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}

@@ -485,14 +485,7 @@ created" ]
 
 @test "idmap without mappings uses the container's user namespace" {
 	idmap_source
-	local dir="$BUNDLE"
-	while [ "$dir" != / ]; do
-		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"
-		dir="$(dirname "$dir")"
-	done
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = '"$MAPS"' | .linux.gidMappings = '"$MAPS"
+	add_userns  # the same 0 → 100000 mapping as $MAPS
 	add_mount '{"destination": "/id", "type": "bind", "source": "'"$IDSRC"'", "options": ["rbind", "idmap"]}'
 	add_mount '{"destination": "/idro", "type": "bind", "source": "'"$IDSRC"'",
 		"options": ["rbind", "ridmap", "ro"]}'

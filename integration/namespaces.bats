@@ -121,17 +121,7 @@ start_holder() {
 }
 
 @test "user namespace: container root is host uid/gid 100000, maps as configured" {
-	# The mapped root must be able to reach the bundle (as with runc): open up the test dirs.
-	local dir="$BUNDLE"
-	while [ "$dir" != / ]; do
-		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"
-		dir="$(dirname "$dir")"
-	done
-	# The image belongs to the container's root, as a userns image does.
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	update_config '.linux.namespaces += [{"type": "user"}]
-		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	add_userns
 	set_args sh -c 'id -u >/shared/id; id -g >>/shared/id; cat /proc/self/uid_map /proc/self/gid_map >/shared/maps
 		exec sleep 1000'
 	rund -0 cr run -d -b "$BUNDLE" ct

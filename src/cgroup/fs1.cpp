@@ -223,9 +223,7 @@ Result<uint64_t> Fs1Manager::oom_kills() const {
   const std::string memory = dir("memory");
   if (memory.empty()) return uint64_t{0};
   const std::string oom_control = CR_TRY(cgfs::read(memory, "memory.oom_control"));
-  const auto counts = parse_flat_keyed(oom_control);
-  auto it = counts.find("oom_kill");  // 4.13+
-  return it == counts.end() ? uint64_t{0} : it->second;
+  return counter(parse_flat_keyed(oom_control), "oom_kill");  // 4.13+
 }
 
 }  // namespace cruntime::cgroup

@@ -196,9 +196,7 @@ Result<Stats> Fs2Manager::stats() const { return read_stats_v2(dir_); }
 
 Result<uint64_t> Fs2Manager::oom_kills() const {
   const std::string events = CR_TRY(cgfs::read(dir_, "memory.events"));
-  const auto counts = parse_flat_keyed(events);
-  auto it = counts.find("oom_kill");
-  return it == counts.end() ? uint64_t{0} : it->second;
+  return counter(parse_flat_keyed(events), "oom_kill");
 }
 
 }  // namespace cruntime::cgroup

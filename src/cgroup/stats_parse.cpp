@@ -63,6 +63,11 @@ std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text) {
   return out;
 }
 
+uint64_t counter(const std::map<std::string, uint64_t>& counts, std::string_view key) {
+  auto it = counts.find(std::string(key));
+  return it == counts.end() ? uint64_t{0} : it->second;
+}
+
 Psi parse_psi(std::string_view text) {
   Psi out;
   for (const std::string& line : strings::split(text, '\n')) {

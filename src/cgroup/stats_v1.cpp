@@ -45,18 +45,14 @@ void read_cpu(const DirOf& dir_of, CpuStats& cpu) {
     const auto ticks = parse_flat_keyed(*stat);
     const long hz = ::sysconf(_SC_CLK_TCK);
     const uint64_t ns_per_tick = hz > 0 ? 1000000000ULL / static_cast<uint64_t>(hz) : 10000000ULL;
-    if (auto it = ticks.find("user"); it != ticks.end()) cpu.user = it->second * ns_per_tick;
-    if (auto it = ticks.find("system"); it != ticks.end()) cpu.kernel = it->second * ns_per_tick;
+    cpu.user = counter(ticks, "user") * ns_per_tick;
+    cpu.kernel = counter(ticks, "system") * ns_per_tick;
   }
   if (auto stat = read_optional(dir_of("cpu"), "cpu.stat")) {
     const auto counts = parse_flat_keyed(*stat);
-    auto get = [&counts](const char* key) {
-      auto it = counts.find(key);
-      return it == counts.end() ? uint64_t{0} : it->second;
-    };
-    cpu.periods = get("nr_periods");
-    cpu.throttled_periods = get("nr_throttled");
-    cpu.throttled_time = get("throttled_time");
+    cpu.periods = counter(counts, "nr_periods");
+    cpu.throttled_periods = counter(counts, "nr_throttled");
+    cpu.throttled_time = counter(counts, "throttled_time");
   }
 }
 
@@ -73,15 +69,14 @@ void read_memory(const std::string& dir, MemoryStats& memory) {
   if (dir.empty()) return;
   if (auto stat = read_optional(dir, "memory.stat")) {
     memory.raw = parse_flat_keyed(*stat);
-    if (auto it = memory.raw.find("cache"); it != memory.raw.end()) memory.cache = it->second;
+    memory.cache = counter(memory.raw, "cache");
   }
   memory.usage = memory_entry(dir, "memory.");
   memory.swap = memory_entry(dir, "memory.memsw.");
   memory.kernel = memory_entry(dir, "memory.kmem.");
   memory.kernel_tcp = memory_entry(dir, "memory.kmem.tcp.");
   if (auto oom = read_optional(dir, "memory.oom_control")) {
-    const auto counts = parse_flat_keyed(*oom);
-    if (auto it = counts.find("oom_kill"); it != counts.end()) memory.events.oom_kill = it->second;
+    memory.events.oom_kill = counter(parse_flat_keyed(*oom), "oom_kill");
   }
 }
 

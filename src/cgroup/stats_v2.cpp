@@ -33,10 +33,7 @@ void read_cpu(const std::string& dir, CpuStats& cpu) {
   auto text = read_optional(dir, "cpu.stat");
   if (!text) return;
   const auto stat = parse_flat_keyed(*text);
-  auto get = [&stat](const char* key) {
-    auto it = stat.find(key);
-    return it == stat.end() ? uint64_t{0} : it->second;
-  };
+  auto get = [&stat](std::string_view key) { return counter(stat, key); };
   cpu.total = get("usage_usec") * kNsPerUs;
   cpu.user = get("user_usec") * kNsPerUs;
   cpu.kernel = get("system_usec") * kNsPerUs;
@@ -49,14 +46,11 @@ void read_cpu(const std::string& dir, CpuStats& cpu) {
 void read_memory(const std::string& dir, MemoryStats& memory) {
   if (auto stat = read_optional(dir, "memory.stat")) {
     memory.raw = parse_flat_keyed(*stat);
-    if (auto it = memory.raw.find("file"); it != memory.raw.end()) memory.cache = it->second;
+    memory.cache = counter(memory.raw, "file");
   }
   if (auto events = read_optional(dir, "memory.events")) {
     const auto counts = parse_flat_keyed(*events);
-    auto get = [&counts](const char* key) {
-      auto it = counts.find(key);
-      return it == counts.end() ? uint64_t{0} : it->second;
-    };
+    auto get = [&counts](std::string_view key) { return counter(counts, key); };
     memory.events = {get("low"), get("high"), get("max"), get("oom"), get("oom_kill")};
   }
   memory.usage.usage = number_or_zero(dir, "memory.current");
@@ -87,8 +81,7 @@ void read_hugetlb(const std::string& dir, std::map<std::string, HugetlbStats>& o
     entry.usage = number_or_zero(dir, name);
     entry.max = number_or_zero(dir, "hugetlb." + size + ".max");
     if (auto events = read_optional(dir, "hugetlb." + size + ".events")) {
-      const auto counts = parse_flat_keyed(*events);
-      if (auto it = counts.find("max"); it != counts.end()) entry.failcnt = it->second;
+      entry.failcnt = counter(parse_flat_keyed(*events), "max");
     }
     out[size] = entry;
   }

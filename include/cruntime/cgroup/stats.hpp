@@ -95,6 +95,8 @@ Result<Stats> read_stats_v1(const std::function<std::string(std::string_view)>& 
 
 // "key value" lines (cpu.stat, memory.stat, memory.events); malformed lines are skipped.
 std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text);
+// One counter of parse_flat_keyed's result; 0 when the kernel does not report it.
+uint64_t counter(const std::map<std::string, uint64_t>& counts, std::string_view key);
 // A *.pressure file: "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" (+ "full ...").
 Psi parse_psi(std::string_view text);
 // v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" → service bytes (Read,
