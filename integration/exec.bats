@@ -427,3 +427,29 @@ no_exec_left() {
 	# Its cwd and root are the container's.
 	[ "$(readlink "/proc/$pid/root")" = "$BUNDLE/rootfs" ] || [ "$(readlink "/proc/$pid/root")" = / ]
 }
+
+@test "exec under a notify filter: the listener gets the exec'd process's fd and answers for it" {
+	local sock="$BATS_TEST_TMPDIR/seccomp.sock" state="$BATS_TEST_TMPDIR/listener"
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$sock"'",
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	# The init's connection goes to a first listener, which stays busy with the init's fd.
+	start_bg "$BATS_TEST_TMPDIR/first.out" "$SECCOMP_LISTENER" --state "$state.init" --timeout 60 "$sock"
+	local first=$BG_PID
+	wait_for_socket "$sock"
+	start_ct
+	wait_for_file "$state.init"
+	kill "$first"
+	wait "$first" || true
+	rm -f "$sock"
+	start_bg "$BATS_TEST_TMPDIR/second.out" "$SECCOMP_LISTENER" --state "$state.exec" --errno 18 --timeout 60 "$sock"
+	local second=$BG_PID
+	wait_for_socket "$sock"
+	ex -1 ct mkdir /tmp/notified
+	[[ "$stderr" == *"Invalid cross-device link"* ]] || fail "mkdir: $stderr"
+	wait_for_file "$state.exec"
+	[ "$(jq -r .state.status "$state.exec")" = running ]
+	[ "$(jq -r .state.id "$state.exec")" = ct ]
+	[ "$(jq -r .pid "$state.exec")" != "$INIT" ]
+	grep -Eq '^syscall=(83|258) pid=' "$BATS_TEST_TMPDIR/second.out"
+	wait "$second"
+}

@@ -153,7 +153,7 @@ Result<Prepared> prepare(const Container& container, const ExecOptions& options)
   if ((prepared.join_flags & CLONE_NEWNS) == 0) {
     prepared.root = CR_TRY(fs::open(fmt::format("/proc/{}/root", init), O_PATH | O_DIRECTORY));
   }
-  prepared.cgroup = CR_TRY(ExecCgroup::open(container.stored().cgroup_path, options.cgroups));
+  prepared.cgroup = CR_TRY(ExecCgroup::open(container.stored().cgroup_path, options.cgroups, init));
   if (!options.console_socket.empty()) {
     prepared.console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");
   }
@@ -196,6 +196,7 @@ Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOpt
   context.join_flags = prepared.join_flags;
   context.root_fd = prepared.root.get();
   context.cgroup_fd = prepared.cgroup.dir_fd();
+  context.fallback_cgroup_fd = prepared.cgroup.fallback_fd();
   context.console_socket = relay ? relay->init_socket() : prepared.console.get();
   context.preserve_fds = options.preserve_fds;
   sys::ChildGuard process(CR_TRY(process::spawn_exec(context, make_callbacks(container, prepared))));

@@ -25,6 +25,16 @@ Result<std::vector<std::string>> v1_controllers() {
   return names;
 }
 
+// v2: the init's cgroup directory, from the "0::" line of /proc/<init>/cgroup.
+Result<std::string> init_cgroup_dir(pid_t init) {
+  const cgroup::Layout layout = CR_TRY(cgroup::detect_layout());
+  std::string text = CR_TRY(fs::read_file(fmt::format("/proc/{}/cgroup", init)));
+  auto entries = cgroup::parse_proc_pid_cgroup(text);
+  auto unified = entries.find("");
+  if (unified == entries.end()) return fail_msg("/proc/{}/cgroup has no cgroup v2 entry", init);
+  return cgroup::cgfs::join(layout.unified_root, unified->second);
+}
+
 }  // namespace
 
 Result<CgroupRequest> parse_cgroup_request(std::string_view text) {
@@ -48,7 +58,7 @@ Result<CgroupRequest> parse_cgroup_request(std::string_view text) {
 }
 
 Result<ExecCgroup> ExecCgroup::open(const std::string& stored_path,
-                                    const std::vector<std::string>& requests) {
+                                    const std::vector<std::string>& requests, pid_t init) {
   ExecCgroup cgroup;
   cgroup.manager_ = CR_TRY_CTX(cgroup::open_manager(stored_path), "cgroup");
   for (const std::string& text : requests) cgroup.requests_.push_back(CR_TRY(parse_cgroup_request(text)));
@@ -61,6 +71,12 @@ Result<ExecCgroup> ExecCgroup::open(const std::string& stored_path,
   if (!cgroup.requests_.empty()) dir = below(dir, cgroup.requests_[0].path);
   // O_PATH is enough for CLONE_INTO_CGROUP (clone(2)).
   cgroup.dir_fd_ = CR_TRY_CTX(fs::open(dir, O_PATH | O_DIRECTORY), "--cgroup");
+  if (!requests.empty()) return cgroup;
+  std::string init_dir = CR_TRY(init_cgroup_dir(init));
+  if (init_dir != dir) {
+    // The init may have moved since: a missing directory just means no fallback.
+    if (auto fd = fs::open(init_dir, O_PATH | O_DIRECTORY); fd) cgroup.fallback_fd_ = std::move(*fd);
+  }
   return cgroup;
 }
 

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 #include "cruntime/base/strings.hpp"
@@ -54,7 +55,12 @@ Result<pid_t> spawn_exec(ExecContext& context, const ExecCallbacks& callbacks) {
   context.runtime_pid = ::getpid();
 
   // v2: the child is born in the container's cgroup, so everything it forks is too.
-  sys::CloneResult clone = CR_TRY_CTX(sys::clone3(0, context.cgroup_fd), "start the exec process");
+  auto cloned = sys::clone3(0, context.cgroup_fd);
+  if (!cloned && cloned.error().code() == EBUSY && context.fallback_cgroup_fd >= 0) {
+    cloned = sys::clone3(0, context.fallback_cgroup_fd);
+  }
+  if (!cloned) return fail(std::move(cloned).error().with_context("start the exec process"));
+  sys::CloneResult clone = std::move(*cloned);
   if (clone.pid == 0) {
     parent_end.close();
     run_exec(context, child_end);  // [[noreturn]]

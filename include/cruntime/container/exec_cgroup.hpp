@@ -27,10 +27,16 @@ class ExecCgroup {
  public:
   // `stored_path` is the container's cgroup (state.json); `requests` the --cgroup values.
   // v2 takes one path without controllers.
+  // `init` is the container's init, whose cgroup is the v2 fallback.
   static Result<ExecCgroup> open(const std::string& stored_path,
-                                 const std::vector<std::string>& requests);
+                                 const std::vector<std::string>& requests, pid_t init);
   // v2: the directory to clone3(CLONE_INTO_CGROUP) into; -1 on v1 (use attach()).
   int dir_fd() const { return dir_fd_.get(); }
+  // v2 without --cgroup: the init's own cgroup when it is not the container's, for when the
+  // container's cannot take processes (runc: it has moved its processes down and enabled
+  // controllers for its children, so the kernel says EBUSY); -1 otherwise. `--cgroup /`
+  // names the container's cgroup explicitly and has no fallback.
+  int fallback_fd() const { return fallback_fd_.get(); }
   // v1: the container's cgroup in every hierarchy, then the requested sub-cgroups.
   Result<void> attach(pid_t pid) const;
 
@@ -38,6 +44,7 @@ class ExecCgroup {
   std::unique_ptr<cgroup::Manager> manager_;
   std::vector<CgroupRequest> requests_;
   UniqueFd dir_fd_;
+  UniqueFd fallback_fd_;
 };
 
 }  // namespace cruntime::container

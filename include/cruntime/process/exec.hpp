@@ -24,6 +24,7 @@ struct ExecContext {
   uint64_t join_flags = 0;  // CLONE_NEW* of the init's namespaces that are not already ours
   int root_fd = -1;         // without a mount namespace of its own: the init's root (O_PATH)
   int cgroup_fd = -1;       // v2: clone3(CLONE_INTO_CGROUP) into it; -1: attach_cgroup instead
+  int fallback_cgroup_fd = -1;  // v2: where to go when cgroup_fd takes no processes (EBUSY)
   int console_socket = -1;  // connected console socket when process.terminal, else -1
   int preserve_fds = 0;     // fds 3 .. 3+preserve_fds-1 survive execve
   pid_t runtime_pid = 0;    // the parent, for the PDEATHSIG race check
