@@ -162,6 +162,18 @@ seccomp_rule() {
 	assert_nothing_left
 }
 
+@test "exec: the process gets the container's filter with the ENOSYS stub in front of it" {
+	add_probe
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+		"syscalls": [{"names": '"$(allowed_but_mkdir)"', "action": "SCMP_ACT_ALLOW"},
+			{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+	set_args sleep 1000
+	rund -0 cr run -d -b "$BUNDLE" ct
+	rund -0 cr exec ct syscall-probe 1000 set_mempolicy_home_node getcpu mkdirat
+	[ "$output" = "$(printf '1000=38\nset_mempolicy_home_node=38\ngetcpu=1\nmkdirat=18')" ] ||
+		fail "stdout: $output; stderr: $stderr"
+}
+
 # The highest syscall ALLOWED names is faccessat2 (439 on every arch); set_mempolicy_home_node
 # (450, Linux 5.17) is a real syscall above it, 1000 is no syscall anywhere, getcpu is below it.
 @test "ENOSYS for syscalls above the profile's highest; named ones keep their action" {
