@@ -268,6 +268,21 @@ no_exec_left() {
 	grep -qx got-term "$BATS_TEST_TMPDIR/fg.out"
 }
 
+# Without a pid namespace an orphan of the exec'd process is reparented to the nearest subreaper:
+# the foreground exec (runc's default), or not it with --no-subreaper.
+@test "foreground exec is the subreaper of the process's orphans unless --no-subreaper" {
+	start_ct '.linux.namespaces = [.linux.namespaces[] | select(.type != "pid")]'
+	local script='(sleep 30 & echo $! >/tmp/orphan); sleep 1
+		echo "$(awk "\$1 == \"PPid:\" {print \$2}" /proc/$(cat /tmp/orphan)/status) $(awk "\$1 == \"PPid:\" {print \$2}" /proc/$$/status)"
+		kill $(cat /tmp/orphan)'
+	ex -0 ct sh -c "$script"
+	read -r orphan_parent exec_parent <<<"$output"
+	[ "$orphan_parent" = "$exec_parent" ] || fail "orphan's parent $orphan_parent, cruntime exec $exec_parent"
+	ex -0 --no-subreaper ct sh -c "$script"
+	read -r orphan_parent exec_parent <<<"$output"
+	[ "$orphan_parent" != "$exec_parent" ] || fail "--no-subreaper: cruntime exec $exec_parent still adopted the orphan"
+}
+
 @test "exec -t in the foreground relays a pty owned by the process's uid, group tty (under script(1))" {
 	requires script
 	start_ct

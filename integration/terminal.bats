@@ -80,6 +80,18 @@ info() {
 	[ "${lines[7]}" = stdin-is-a-tty ]
 }
 
+@test "the pty slave belongs to the process's uid and keeps devpts' group (tty, gid=5)" {
+	start_recvtty
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'stat -c %u:%g "$(tty)"'
+	rund -0 cr run -d -b "$BUNDLE" --console-socket "$SOCK" ct
+	wait_recvtty
+	# The default config mounts devpts with gid=5: the group stays tty, not the process's gid.
+	[ "$(jq -r '.mounts[] | select(.destination == "/dev/pts") | .options[]' "$BUNDLE/config.json" | grep -c '^gid=5$')" = 1 ]
+	[ "$(tr -d '\r' <"$TTY_OUT")" = 1000:5 ] || fail "slave owner: $(cat "$TTY_OUT")"
+	wait_for_status ct stopped
+}
+
 @test "the pty is interactive: input typed into the master reaches the shell" {
 	start_recvtty --write $'echo result-$((6*7)); exit 7\n'
 	set_args sh
