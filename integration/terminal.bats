@@ -52,7 +52,7 @@ info() {
 	set_args sh -c 'exit 0'
 	rund -0 cr create -b "$BUNDLE" --console-socket "$SOCK" ct
 	wait_for_file "$INFO"
-	# recvtty waits a second after the message for the sender to hang up (§8.1: send, then close).
+	# recvtty waits up to 5 s after the message for the sender to hang up (§8.1: send, then close).
 	[ "$(info eof)" = 1 ] || fail "the connection stayed open after the message (until start)"
 	rund -0 cr start ct
 	wait_recvtty
