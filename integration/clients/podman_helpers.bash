@@ -28,9 +28,10 @@ podman_runtime_path() {
 # podman_requirements: skip the whole file (with the reason) when the host cannot run it.
 podman_requirements() {
 	requires_root
-	requires podman conmon tar script
-	[ -n "$PODMAN_RUNTIME" ] && [ -x "$PODMAN_RUNTIME" ] ||
+	requires podman conmon tar ip jq
+	if [ -z "$PODMAN_RUNTIME" ] || [ ! -x "$PODMAN_RUNTIME" ]; then
 		fail "runtime '${CLIENT_RUNTIME:-cruntime}' not found (build cruntime, or set CLIENT_RUNTIME)"
+	fi
 }
 
 # podman_write_config DIR: containers.conf, storage.conf and registries.conf that pin every path
@@ -45,8 +46,6 @@ podman_write_config() {
 		netns = "none"
 		# No systemd here; k8s-file keeps the logs under our storage.
 		log_driver = "k8s-file"
-		# net.* sysctls cannot be set with --network host and are irrelevant here.
-		default_sysctls = []
 		${PODMAN_ULIMITS_CONF:-}
 
 		[network]
@@ -63,8 +62,14 @@ podman_write_config() {
 		static_dir = "$d/storage/libpod"
 		volume_path = "$d/volumes"
 		image_copy_tmp_dir = "$d/imgtmp"
-		${PODMAN_EXTRA_ENGINE_CONF:-}
 	EOF
+	# podman passes --log-format=json --log FILE to runtimes named in runtime_supports_json
+	# (default: crun runc kata runsc krun) and reads errors from that file; for any other name
+	# it reads the runtime's stderr through conmon. These two variants force one or the other.
+	cp "$d/containers.conf" "$d/containers-json.conf"
+	echo "runtime_supports_json = [\"$(basename "$PODMAN_RUNTIME")\"]" >>"$d/containers-json.conf"
+	cp "$d/containers.conf" "$d/containers-text.conf"
+	echo "runtime_supports_json = []" >>"$d/containers-text.conf"
 	cat >"$d/storage.conf" <<-EOF
 		[storage]
 		driver = "vfs"
@@ -77,8 +82,9 @@ podman_write_config() {
 }
 
 # pm ARGS...: podman with this file's isolated configuration and the runtime under test.
+# PODMAN_CONF=containers-json.conf / containers-text.conf picks a variant (podman_write_config).
 pm() {
-	CONTAINERS_CONF="$PODMAN_DIR/containers.conf" \
+	CONTAINERS_CONF="$PODMAN_DIR/${PODMAN_CONF:-containers.conf}" \
 		CONTAINERS_STORAGE_CONF="$PODMAN_DIR/storage.conf" \
 		CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf" \
 		TMPDIR="$PODMAN_DIR/gotmp" \
@@ -168,6 +174,7 @@ podman_setup_file() {
 	export PODMAN_VARLIB_EXISTED=0
 	[ -e /var/lib/containers ] && PODMAN_VARLIB_EXISTED=1
 	podman_write_config "$PODMAN_DIR"
+	podman_links >"$PODMAN_DIR/links.before"
 	podman_build_image "$PODMAN_DIR"
 }
 
@@ -188,6 +195,13 @@ podman_conmon_pids() {
 	return 0
 }
 
+# podman_links: host network interfaces podman's network backends would create (CNI's
+# cni-podman0, netavark's podman0); with netns=none there must never be new ones.
+podman_links() {
+	ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | grep -E '^(cni-)?podman' | sort
+	return 0
+}
+
 # podman_mounts: mount points under our directory, deepest first.
 podman_mounts() {
 	awk -v d="$PODMAN_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
@@ -196,7 +210,7 @@ podman_mounts() {
 # podman_cgroups: cgroup dirs under our cgroup parent in every hierarchy, deepest first.
 podman_cgroups() {
 	local h
-	for h in /sys/fs/cgroup /sys/fs/cgroup/*/; do
+	for h in /sys/fs/cgroup/ /sys/fs/cgroup/*/; do
 		[ -d "$h${PODMAN_CGROUP_PARENT#/}" ] || continue
 		find "$h${PODMAN_CGROUP_PARENT#/}" -depth -type d
 	done
@@ -269,6 +283,7 @@ pm_cgroup_file() {
 
 # Inside the container, where the container's own cgroup files are (v1: per controller under
 # /sys/fs/cgroup/<ctrl>; v2: /sys/fs/cgroup). Used by shell snippets run in the container.
+# shellcheck disable=SC2034,SC2016 # used by podman.bats; expands in the container
 CGROUP_FILES_SH='
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 	mem=$(cat /sys/fs/cgroup/memory.max); pids=$(cat /sys/fs/cgroup/pids.max)
