@@ -52,12 +52,13 @@ select_client_runtime() {
 
 # --- polling ------------------------------------------------------------------------------------
 
-# wait_for SECONDS CMD...: run CMD every 0.1s until it succeeds; fail after SECONDS.
+# wait_for SECONDS 'CONDITION': eval the shell text CONDITION every 0.1s until it succeeds;
+# fail after SECONDS. CONDITION is one quoted string so that substitutions in it, e.g.
+# '[ "$(state "$ID")" = running ]', are evaluated afresh on every try.
 wait_for() {
 	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || fail "timed out waiting for: $*"
+	until eval "$2" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || fail "timed out after ${1}s waiting for: $2"
 		sleep 0.1
 	done
 }
@@ -87,7 +88,7 @@ stop_pid() {
 		if pid_alive "$pid"; then
 			echo "# pid $pid ignored SIGTERM for ${grace}s: SIGKILL" >&3
 			kill -KILL "$pid" 2>/dev/null || true
-			wait_for 10 pid_gone "$pid"
+			wait_for 10 'pid_gone "$pid"'
 		fi
 	fi
 	wait "$pid" 2>/dev/null || true
@@ -100,13 +101,19 @@ pids_with_cmdline() {
 		pid="${f#/proc/}"
 		pid="${pid%/cmdline}"
 		# no grep here: its own command line would contain TEXT
-		cmd="$(tr '\0' ' ' <"$f" 2>/dev/null)" || continue
+		cmd="$(tr '\0' ' ' 2>/dev/null <"$f")" || continue
 		[[ "$cmd" == *"$1"* ]] && echo "$pid"
 	done
 	return 0
 }
 
 # --- the file's private state -------------------------------------------------------------------
+
+# Host directories the daemons create whatever their configured roots are (deepest first):
+# containerd 1.6 puts shim sockets in /run/containerd/s and ctr's default fifos in
+# /run/containerd/fifo; dockerd 20.10 looks for plugin sockets in /run/docker/plugins. A test file
+# may add its client's. The teardown removes those that did not exist before, if empty.
+CLIENT_SHARED_DIRS=(/run/containerd/s /run/containerd/fifo /run/containerd /run/docker/plugins /run/docker)
 
 # clients_setup_file: root check, runtime selection, and two private directories:
 #   CLIENT_DATA  (under $BATS_FILE_TMPDIR): daemon roots, image store, volumes;
@@ -119,9 +126,12 @@ clients_setup_file() {
 	mkdir -p "$CLIENT_DATA"
 	CLIENT_RUN="$(mktemp -d /run/crt-clients.XXXXXX)"
 	CLIENT_CGROUP="crt-clients-${CLIENT_RUN##*.}"
-	CLIENT_HAD_RUN_CONTAINERD=0
-	[ -e /run/containerd ] && CLIENT_HAD_RUN_CONTAINERD=1
-	export CLIENT_DATA CLIENT_RUN CLIENT_CGROUP CLIENT_HAD_RUN_CONTAINERD
+	local d
+	CLIENT_CREATED_SHARED=""
+	for d in "${CLIENT_SHARED_DIRS[@]}"; do
+		[ -e "$d" ] || CLIENT_CREATED_SHARED+="$d "
+	done
+	export CLIENT_DATA CLIENT_RUN CLIENT_CGROUP CLIENT_CREATED_SHARED
 }
 
 # unmount_under DIR: unmount every mount point below DIR (deepest first). Only ever called
@@ -147,8 +157,8 @@ remove_cgroups() {
 }
 
 # clients_teardown_file: after the daemons are stopped: unmount and remove the private dirs,
-# the file's cgroups, and the shared /run/containerd paths a shim created (only when they did
-# not exist before and are empty now). Fails when a mount or a cgroup could not be removed.
+# the file's cgroups, and the CLIENT_SHARED_DIRS the daemons created (only when they did not
+# exist before and are empty now). Fails when a mount or a cgroup could not be removed.
 clients_teardown_file() {
 	local d
 	unmount_under "$CLIENT_RUN"
@@ -156,12 +166,9 @@ clients_teardown_file() {
 	[ -n "${CLIENT_RUN:-}" ] && rm -rf "$CLIENT_RUN"
 	[ -n "${CLIENT_DATA:-}" ] && rm -rf "$CLIENT_DATA"
 	remove_cgroups "$CLIENT_CGROUP"
-	if [ "${CLIENT_HAD_RUN_CONTAINERD:-1}" = 0 ]; then
-		# containerd 1.6 puts shim sockets in /run/containerd/s whatever its state dir is.
-		for d in /run/containerd/s /run/containerd/fifo /run/containerd; do
-			[ -d "$d" ] && rmdir "$d" 2>/dev/null
-		done
-	fi
+	for d in ${CLIENT_CREATED_SHARED:-}; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
 	local left=""
 	[ -n "${CLIENT_RUN:-}" ] && [ -e "$CLIENT_RUN" ] && left+=" $CLIENT_RUN"
 	[ -n "${CLIENT_DATA:-}" ] && [ -e "$CLIENT_DATA" ] && left+=" $CLIENT_DATA"
@@ -191,8 +198,7 @@ build_busybox_rootfs() {
 	local root=$1 applet
 	local busybox
 	busybox="$(command -v busybox)" || fail "needs busybox (busybox-static)"
-	file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
-		ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
+	ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
 		fail "$busybox is not static (install busybox-static)"
 	mkdir -p "$root"/{bin,etc,dev,proc,sys,tmp,root,run,work,home/user,usr/local/bin}
 	chmod 1777 "$root/tmp"
