@@ -29,7 +29,7 @@ start_detached() {
 	local id=$1
 	shift
 	ctr_run -d "$@" "$IMAGE" "$id" "${CMD[@]}"
-	wait_for 10 '[ "$(task_status "$id")" = RUNNING ]'
+	wait_for 30 '[ "$(task_status "$id")" = RUNNING ]'
 }
 
 setup_file() {
@@ -62,6 +62,7 @@ teardown() {
 	containerd_clean_namespace "$CTR_NS"
 	if [ -n "${BATS_TEST_COMPLETED:-}" ]; then return 0; fi
 	echo "--- last output: $output"
+	[ ! -e "$VOL/log" ] || { echo "--- $VOL/log:"; cat "$VOL/log"; }
 	echo "--- containerd log (tail):"
 	tail -n 20 "$CONTAINERD_LOG"
 }
@@ -85,7 +86,7 @@ teardown() {
 	[ "$(jq -r .pid <<<"$output")" = "$pid" ]
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 1000 " ]
 	ctr_ task kill -s SIGKILL "$ID"
-	wait_for 10 '[ "$(task_status "$ID")" = STOPPED ]'
+	wait_for 30 '[ "$(task_status "$ID")" = STOPPED ]'
 	ctr_ task delete "$ID"
 	ctr_ container delete "$ID"
 	run ! runtime_state "$ID"
@@ -201,9 +202,9 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 }
 
 @test "ctr task pause/resume: the container freezes and thaws, exec works after resume" {
-	CMD=(sh -c 'i=0; while :; do i=$((i+1)); echo $i >/vol/count; sleep 0.05; done')
+	CMD=(sh -c 'i=0; while :; do i=$((i+1)); echo $i >/vol/count.new; mv /vol/count.new /vol/count; sleep 0.05; done')
 	start_detached "$ID" --mount "type=bind,src=$VOL,dst=/vol,options=rbind:rw"
-	wait_for 10 '[ -s "$VOL/count" ]'
+	wait_for 30 '[ -s "$VOL/count" ]'
 	ctr_ task pause "$ID"
 	[ "$(task_status "$ID")" = PAUSED ]
 	[ "$(runtime_state "$ID" | jq -r .status)" = paused ]
@@ -213,7 +214,7 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 	[ "$(cat "$VOL/count")" = "$before" ]
 	ctr_ task resume "$ID"
 	[ "$(task_status "$ID")" = RUNNING ]
-	wait_for 10 '[ "$(cat "$VOL/count")" -gt "$((before + 2))" ]'
+	wait_for 30 '[ "$(cat "$VOL/count")" -gt "$((before + 2))" ]'
 	run ctr_exec --exec-id e1 "$ID" cat /vol/count
 	[ "$status" -eq 0 ]
 	[ "$output" -gt "$before" ]
@@ -223,11 +224,11 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 	CMD=(sh -c 'trap "echo got-usr1 >/vol/marker" USR1; trap "echo got-term >/vol/marker; exit 7" TERM; while :; do sleep 0.1; done')
 	start_detached "$ID" --mount "type=bind,src=$VOL,dst=/vol,options=rbind:rw"
 	ctr_ task kill -s SIGUSR1 "$ID"
-	wait_for 10 'file_has "$VOL/marker" got-usr1'
+	wait_for 30 'file_has "$VOL/marker" got-usr1'
 	[ "$(task_status "$ID")" = RUNNING ]
 	ctr_ task kill -s SIGTERM "$ID"
-	wait_for 10 'file_has "$VOL/marker" got-term'
-	wait_for 10 '[ "$(task_status "$ID")" = STOPPED ]'
+	wait_for 30 'file_has "$VOL/marker" got-term'
+	wait_for 30 '[ "$(task_status "$ID")" = STOPPED ]'
 	run ctr_ task delete "$ID"
 	[[ "$output" == *"exited with status 7"* ]] || [[ "$output" == *" 7"* ]]
 }
@@ -235,7 +236,7 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 @test "ctr task ps: lists the init and exec'ed processes" {
 	start_detached "$ID"
 	ctr_exec -d --exec-id e1 "$ID" sleep 999
-	wait_for 10 '[ "$(ctr_ task ps "$ID" | tail -n +2 | wc -l)" -eq 2 ]'
+	wait_for 30 '[ "$(ctr_ task ps "$ID" | tail -n +2 | wc -l)" -eq 2 ]'
 	local pid
 	for pid in $(ctr_ task ps "$ID" | awk 'NR > 1 { print $1 }'); do
 		[[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" =~ ^sleep\ (1000|999)\ $ ]]
@@ -254,6 +255,6 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 @test "ctr run --log-uri: the container's output reaches the log file" {
 	CMD=(sh -c 'echo to-stdout; echo to-stderr >&2')
 	ctr_run -d --log-uri "file://$VOL/log" "$IMAGE" "$ID" "${CMD[@]}"
-	wait_for 10 'file_has "$VOL/log" to-stderr'
+	wait_for 30 'file_has "$VOL/log" to-stderr'
 	grep -q to-stdout "$VOL/log"
 }

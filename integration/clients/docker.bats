@@ -249,8 +249,8 @@ teardown() {
 
 @test "docker pause/unpause: the container freezes and thaws, exec works after unpause" {
 	drun -d --name "$NAME" -v "$VOL:/vol" "$IMAGE" \
-		sh -c 'i=0; while :; do i=$((i+1)); echo $i >/vol/count; sleep 0.05; done' >/dev/null
-	wait_for 10 '[ -s "$VOL/count" ]'
+		sh -c 'i=0; while :; do i=$((i+1)); echo $i >/vol/count.new; mv /vol/count.new /vol/count; sleep 0.05; done' >/dev/null
+	wait_for 30 '[ -s "$VOL/count" ]'
 	docker_ pause "$NAME"
 	[ "$(inspect '{{.State.Status}}' "$NAME")" = paused ]
 	local before
@@ -261,7 +261,7 @@ teardown() {
 	[[ "$output" == *"is paused"* ]]
 	docker_ unpause "$NAME"
 	[ "$(inspect '{{.State.Status}}' "$NAME")" = running ]
-	wait_for 10 '[ "$(cat "$VOL/count")" -gt "$((before + 2))" ]'
+	wait_for 30 '[ "$(cat "$VOL/count")" -gt "$((before + 2))" ]'
 	run docker_ exec "$NAME" cat /vol/count
 	[ "$status" -eq 0 ]
 	[ "$output" -gt "$before" ]
@@ -315,16 +315,16 @@ teardown() {
 	drun -d --name "$NAME" -v "$VOL:/vol" "$IMAGE" \
 		sh -c 'trap "echo got-usr1 >/vol/marker" USR1; while :; do sleep 0.1; done' >/dev/null
 	docker_ kill -s USR1 "$NAME"
-	wait_for 10 'file_has "$VOL/marker" got-usr1'
+	wait_for 30 'file_has "$VOL/marker" got-usr1'
 	[ "$(inspect '{{.State.Running}}' "$NAME")" = true ]
 	docker_ kill "$NAME"
-	wait_for 10 '[ "$(inspect "{{.State.Status}} {{.State.ExitCode}}" "$NAME")" = "exited 137" ]'
+	wait_for 30 '[ "$(inspect "{{.State.Status}} {{.State.ExitCode}}" "$NAME")" = "exited 137" ]'
 }
 
 @test "docker top: lists the container's processes" {
 	drun -d --name "$NAME" "$IMAGE" sleep 1000 >/dev/null
 	docker_ exec -d "$NAME" sleep 999
-	wait_for 10 '[ "$(docker_ top "$NAME" | tail -n +2 | wc -l)" -eq 2 ]'
+	wait_for 30 '[ "$(docker_ top "$NAME" | tail -n +2 | wc -l)" -eq 2 ]'
 	run docker_ top "$NAME" -o pid,args
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"$(inspect '{{.State.Pid}}' "$NAME") "*"sleep 1000"* ]]
@@ -340,7 +340,7 @@ teardown() {
 
 @test "docker logs: stdout and stderr of the container" {
 	drun -d --name "$NAME" "$IMAGE" sh -c 'echo to-stdout; echo to-stderr >&2' >/dev/null
-	wait_for 10 '[ "$(inspect "{{.State.Status}}" "$NAME")" = exited ]'
+	wait_for 30 '[ "$(inspect "{{.State.Status}}" "$NAME")" = exited ]'
 	run --separate-stderr docker_ logs "$NAME"
 	[ "$status" -eq 0 ]
 	[ "$output" = to-stdout ]
