@@ -102,7 +102,7 @@ pids_with_cmdline() {
 		pid="${pid%/cmdline}"
 		# no grep here: its own command line would contain TEXT
 		cmd="$(tr '\0' ' ' 2>/dev/null <"$f")" || continue
-		[[ "$cmd" == *"$1"* ]] && echo "$pid"
+		if [[ "$cmd" == *"$1"* ]]; then echo "$pid"; fi
 	done
 	return 0
 }
@@ -167,14 +167,16 @@ clients_teardown_file() {
 	[ -n "${CLIENT_DATA:-}" ] && rm -rf "$CLIENT_DATA"
 	remove_cgroups "$CLIENT_CGROUP"
 	for d in ${CLIENT_CREATED_SHARED:-}; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi
 	done
 	local left=""
 	[ -n "${CLIENT_RUN:-}" ] && [ -e "$CLIENT_RUN" ] && left+=" $CLIENT_RUN"
 	[ -n "${CLIENT_DATA:-}" ] && [ -e "$CLIENT_DATA" ] && left+=" $CLIENT_DATA"
-	for d in /sys/fs/cgroup/"$CLIENT_CGROUP" /sys/fs/cgroup/*/"$CLIENT_CGROUP"; do
-		[ -e "$d" ] && left+=" $d"
-	done
+	if [ -n "${CLIENT_CGROUP:-}" ]; then
+		for d in /sys/fs/cgroup/"$CLIENT_CGROUP" /sys/fs/cgroup/*/"$CLIENT_CGROUP"; do
+			if [ -e "$d" ]; then left+=" $d"; fi
+		done
+	fi
 	[ -z "$left" ] || fail "left behind:$left"
 }
 
