@@ -177,6 +177,8 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 #   stat /nope: no such file or directory: unknown
 #   ctr: OCI runtime exec failed: exec failed: unable to start container process: exec:
 #   "/noexec": permission denied: unknown
+#   ctr: OCI runtime exec failed: exec failed: unable to start container process: exec:
+#   "nope-not-on-path": executable file not found in $PATH: unknown
 # containerd and docker classify errors by these texts, so cruntime must give them too.
 @test "ctr task exec: a missing binary and a non-executable file fail as with runc" {
 	start_detached "$ID"
@@ -186,6 +188,9 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 	run -1 ctr_exec --exec-id e2 "$ID" /noexec
 	[[ "$output" == *"OCI runtime exec failed"* ]]
 	[[ "$output" == *"permission denied"* ]]
+	run -1 ctr_exec --exec-id e4 "$ID" nope-not-on-path
+	[[ "$output" == *"OCI runtime exec failed"* ]]
+	[[ "$output" == *"executable file not found"* ]]
 	[ "$(task_status "$ID")" = RUNNING ]
 	run ctr_exec --exec-id e3 "$ID" echo still-fine
 	[ "$output" = still-fine ]

@@ -221,6 +221,8 @@ teardown() {
 #   stat /nope: no such file or directory: unknown
 #   OCI runtime exec failed: exec failed: unable to start container process: exec:
 #   "/noexec": permission denied: unknown
+#   OCI runtime exec failed: exec failed: unable to start container process: exec:
+#   "nope-not-on-path": executable file not found in $PATH: unknown
 # (docker exec maps every runtime exec failure to 126; run maps by the message, below.)
 @test "docker exec: a missing binary and a non-executable file fail as with runc" {
 	drun -d --name "$NAME" "$IMAGE" sleep 1000 >/dev/null
@@ -230,6 +232,9 @@ teardown() {
 	run -126 docker_ exec "$NAME" /noexec
 	[[ "$output" == *"OCI runtime exec failed"* ]]
 	[[ "$output" == *"permission denied"* ]]
+	run -126 docker_ exec "$NAME" nope-not-on-path
+	[[ "$output" == *"OCI runtime exec failed"* ]]
+	[[ "$output" == *"executable file not found"* ]]
 	run docker_ exec "$NAME" echo still-fine
 	[ "$output" = still-fine ]
 }
