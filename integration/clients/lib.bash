@@ -3,8 +3,10 @@
 # helpers, and the bookkeeping that starts a private daemon and removes everything it left.
 # Usage in a .bats file under integration/clients/:
 #   load lib
-#   setup_file() { clients_setup_file; ...start the client's daemon...; }
+#   setup_file() { requires CMD... || return 0; clients_setup_file || return 0; ...start the
+#                  client's daemon...; }
 #   teardown_file() { ...stop it...; clients_teardown_file; }
+#   setup() { skip_unless_ready; ...; }
 
 # `run -N` and `run --separate-stderr` need bats >= 1.5 (Debian 12 ships 1.8.2).
 bats_require_minimum_version 1.5.0
@@ -16,11 +18,24 @@ fail() {
 	return 1
 }
 
-# requires CMD...: skip (the whole file from setup_file) unless every command is on PATH.
+# bats 1.8 cannot skip from setup_file (a skip there fails the file), so setup_file records why
+# the file cannot run in CLIENT_SKIP and returns early, and every test's setup calls
+# skip_unless_ready, which skips with that reason.
+cannot_run() {
+	CLIENT_SKIP="$*"
+	export CLIENT_SKIP
+	return 1
+}
+
+skip_unless_ready() {
+	[ -z "${CLIENT_SKIP:-}" ] || skip "$CLIENT_SKIP"
+}
+
+# requires CMD...: every command is on PATH, or cannot_run.
 requires() {
 	local cmd
 	for cmd in "$@"; do
-		command -v "$cmd" >/dev/null 2>&1 || skip "needs $cmd (make deps installs it)"
+		command -v "$cmd" >/dev/null 2>&1 || cannot_run "needs $cmd (make deps installs it)" || return 1
 	done
 }
 
@@ -38,7 +53,7 @@ select_client_runtime() {
 		RUNTIME_NAME=cruntime
 		;;
 	runc)
-		RUNTIME_BIN="$(command -v runc)" || skip "CLIENT_RUNTIME=runc but runc is not installed"
+		RUNTIME_BIN="$(command -v runc)" || cannot_run "CLIENT_RUNTIME=runc but runc is not installed" || return 1
 		RUNTIME_NAME=runc
 		;;
 	*)
@@ -115,13 +130,13 @@ pids_with_cmdline() {
 # may add its client's. The teardown removes those that did not exist before, if empty.
 CLIENT_SHARED_DIRS=(/run/containerd/s /run/containerd/fifo /run/containerd /run/docker/plugins /run/docker)
 
-# clients_setup_file: root check, runtime selection, and two private directories:
+# clients_setup_file: root check (else cannot_run), runtime selection, two private directories:
 #   CLIENT_DATA  (under $BATS_FILE_TMPDIR): daemon roots, image store, volumes;
 #   CLIENT_RUN   (/run/crt-clients.XXXXXX): sockets and state, short enough for AF_UNIX paths.
 # Records which shared paths existed, so the teardown removes only what this file created.
 clients_setup_file() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root"
-	select_client_runtime
+	[ "$(id -u)" -eq 0 ] || cannot_run "needs root" || return 1
+	select_client_runtime || return 1
 	CLIENT_DATA="$BATS_FILE_TMPDIR/data"
 	mkdir -p "$CLIENT_DATA"
 	CLIENT_RUN="$(mktemp -d /run/crt-clients.XXXXXX)"
