@@ -1,9 +1,13 @@
 #!/usr/bin/env bats
 # linux.seccomp (cli-contract §12.3, §8.8): errno actions, default action with an allow list,
-# kill, argument conditions, the notify listener, with and without noNewPrivileges.
+# kill, argument conditions, the notify listener, with and without noNewPrivileges, and ENOSYS
+# for syscalls newer than the profile (issue 9 §3).
 
 load helpers
 load lifecycle_helpers
+
+# A static program that makes raw syscalls and prints "<syscall>=<errno>" (integration/tools).
+SYSCALL_PROBE="${SYSCALL_PROBE:-$BUILD_DIR/integration/syscall-probe}"
 
 setup() {
 	lc_setup
@@ -25,6 +29,15 @@ ALLOWED='["arch_prctl", "brk", "clone", "clone3", "fork", "vfork", "execve", "ex
 	"gettimeofday", "setpgid", "getpgid", "getpgrp", "setsid", "getdents64", "umask", "uname",
 	"mkdir", "mkdirat"]'
 
+# ALLOWED without mkdir/mkdirat, for tests that give those a rule of their own.
+allowed_but_mkdir() { jq -c 'map(select(. != "mkdir" and . != "mkdirat"))' <<<"$ALLOWED"; }
+
+# add_probe: syscall-probe at /bin/syscall-probe in the rootfs.
+add_probe() {
+	[ -x "$SYSCALL_PROBE" ] || fail "syscall-probe not built: $SYSCALL_PROBE" || return 1
+	cp "$SYSCALL_PROBE" "$BUNDLE/rootfs/bin/syscall-probe"
+}
+
 # seccomp_rule NAMES-JSON ACTION [EXTRA-JQ]: linux.seccomp = default allow + one rule.
 seccomp_rule() {
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
@@ -44,7 +57,7 @@ seccomp_rule() {
 
 @test "defaultAction SCMP_ACT_ERRNO with defaultErrnoRet and an allow list" {
 	local allowed
-	allowed="$(jq -c 'map(select(. != "mkdir" and . != "mkdirat"))' <<<"$ALLOWED")"
+	allowed="$(allowed_but_mkdir)"
 	# EPROTO (71): an errno nothing else here could produce.
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 71,
 		"syscalls": [{"names": '"$allowed"', "action": "SCMP_ACT_ALLOW"}]}'
@@ -147,4 +160,77 @@ seccomp_rule() {
 	rund -1 cr create -b "$BUNDLE" ct
 	assert_one_error_line "SCMP_CMP_BOGUS"
 	assert_nothing_left
+}
+
+# The highest syscall ALLOWED names is faccessat2 (439 on every arch); set_mempolicy_home_node
+# (450, Linux 5.17) is a real syscall above it, 1000 is no syscall anywhere, getcpu is below it.
+@test "ENOSYS for syscalls above the profile's highest; named ones keep their action" {
+	add_probe
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+		"syscalls": [{"names": '"$(allowed_but_mkdir)"', "action": "SCMP_ACT_ALLOW"},
+			{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+	set_args syscall-probe 1000 set_mempolicy_home_node getcpu mkdirat
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf '1000=38\nset_mempolicy_home_node=38\ngetcpu=1\nmkdirat=18')" ] ||
+		fail "stdout: $output; stderr: $stderr"
+
+	# defaultErrnoRet still answers below the highest named syscall.
+	update_config '.linux.seccomp.defaultErrnoRet = 71'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf '1000=38\nset_mempolicy_home_node=38\ngetcpu=71\nmkdirat=18')" ] ||
+		fail "stdout: $output; stderr: $stderr"
+}
+
+@test "ENOSYS stub under a SCMP_ACT_KILL_PROCESS default: unknown syscalls fail, named ones kill" {
+	add_probe
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_KILL_PROCESS",
+		"syscalls": [{"names": '"$ALLOWED"', "action": "SCMP_ACT_ALLOW"}]}'
+	set_args syscall-probe 1000 set_mempolicy_home_node
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf '1000=38\nset_mempolicy_home_node=38')" ] || fail "stdout: $output; stderr: $stderr"
+	set_args syscall-probe getcpu
+	rund -159 cr run -b "$BUNDLE" ct
+	[ -z "$output" ]
+}
+
+@test "no ENOSYS stub under an allow default: explicit rules above every other name apply" {
+	add_probe
+	seccomp_rule '["set_mempolicy_home_node"]' SCMP_ACT_ERRNO '| .errnoRet = 18'
+	set_args syscall-probe set_mempolicy_home_node 1000
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'set_mempolicy_home_node=18\n1000=38')" ] || fail "stdout: $output; stderr: $stderr"
+}
+
+@test "a containerd default profile: ENOSYS above it, its clone3 rule and default below" {
+	add_probe
+	local profile
+	profile="$(jq -c .linux.seccomp "$BATS_TEST_DIRNAME/../tests/data/spec/good/containerd-cri.json")"
+	update_config ".linux.seccomp = $profile"
+	set_args sh -c 'syscall-probe 1000 clone3 getcpu && echo shell-ok'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf '1000=38\nclone3=38\ngetcpu=1\nshell-ok')" ] || fail "stdout: $output; stderr: $stderr"
+}
+
+@test "SCMP_ACT_NOTIFY under an ERRNO default: the listener gets the fd, unknown syscalls ENOSYS" {
+	add_probe
+	local sock="$BATS_TEST_TMPDIR/seccomp.sock" state="$BATS_TEST_TMPDIR/listener.json"
+	start_bg "$BATS_TEST_TMPDIR/listener.out" "$SECCOMP_LISTENER" --state "$state" --errno 18 --timeout 60 "$sock"
+	local listener="$BG_PID"
+	wait_for_socket "$sock"
+	# With a listener the init loads the filter before it switches credentials, and hands the fd
+	# over the sync socket.
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "listenerPath": "'"$sock"'",
+		"flags": ["SECCOMP_FILTER_FLAG_TSYNC"],
+		"syscalls": [{"names": '"$(allowed_but_mkdir)"', "action": "SCMP_ACT_ALLOW"},
+			{"names": ["sendmsg", "recvmsg", "setgroups", "setresuid", "setresgid", "capget",
+				"capset"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_args sh -c 'mkdir /tmp/notified; echo rc=$?; syscall-probe 1000 getcpu'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "$(printf 'rc=1\n1000=38\ngetcpu=1')" ] || fail "stdout: $output; stderr: $stderr"
+	[ "$stderr" = "mkdir: can't create directory '/tmp/notified': Invalid cross-device link" ]
+	grep -Eq '^syscall=(83|258) pid=' "$BATS_TEST_TMPDIR/listener.out"
+	local rc=0
+	wait "$listener" || rc=$?
+	[ "$rc" -eq 0 ] || fail "listener exited $rc: $(cat "$BATS_TEST_TMPDIR/listener.out")"
 }

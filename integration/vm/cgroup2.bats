@@ -404,3 +404,46 @@ start_two_sleeps() {
 	[ "$(wc -l <<<"$output")" -eq 3 ] || fail "expected header + 2 rows: $output"
 	[ "$(grep -c 'sleep 1000' <<<"$output")" -eq 2 ] || fail "ps: $output"
 }
+
+# ---- exec -----------------------------------------------------------------------------------
+
+@test "exec: the process is born in the container's cgroup (CLONE_INTO_CGROUP) and sees it as /" {
+	run_detached 'exec sleep 1000'
+	wait_until 10 cg_procs_are 1
+	rund -0 cr exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" ct sleep 1000
+	local pid
+	pid="$(cat "$BATS_TEST_TMPDIR/exec.pid")"
+	grep -qx "$pid" "$CGDIR/cgroup.procs" || fail "exec'd $pid not in $CGDIR/cgroup.procs"
+	rund -0 cr exec ct cat /proc/self/cgroup
+	[ "$output" = "0::/" ] || fail "inside: $output"
+	rund -0 cr ps -f json ct
+	[ "$(jq -c 'sort' <<<"$output")" = "$(procs_of "$CGDIR" | sort -n | jq -sc .)" ]
+}
+
+@test "exec --cgroup: a sub-cgroup of the container's; ../ and controllers are refused on v2" {
+	run_detached 'exec sleep 1000'
+	wait_until 10 cg_procs_are 1
+	mkdir "$CGDIR/sub"
+	rund -0 cr exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" --cgroup sub ct sleep 1000
+	grep -qx "$(cat "$BATS_TEST_TMPDIR/exec.pid")" "$CGDIR/sub/cgroup.procs" ||
+		fail "not in $CGDIR/sub: $(cat "$CGDIR/sub/cgroup.procs")"
+	rund -255 cr exec --cgroup ../x ct true
+	rund -255 cr exec --cgroup pids:sub ct true
+	[[ "$stderr" == *"--cgroup"* ]] || fail "$stderr"
+}
+
+@test "exec: a container cgroup that takes no processes falls back to the init's cgroup; --cgroup / does not" {
+	run_detached 'exec sleep 1000'
+	wait_until 10 cg_procs_are 1
+	local init
+	init="$(cr state ct | jq -r .pid)"
+	# What a container that delegates to its children does: processes down in a leaf, controllers on.
+	mkdir "$CGDIR/leaf"
+	echo "$init" >"$CGDIR/leaf/cgroup.procs"
+	echo +pids >"$CGDIR/cgroup.subtree_control"
+	rund -0 cr exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" ct sleep 1000
+	grep -qx "$(cat "$BATS_TEST_TMPDIR/exec.pid")" "$CGDIR/leaf/cgroup.procs" ||
+		fail "not in the init's cgroup: $(cat "$CGDIR/leaf/cgroup.procs")"
+	rund -255 cr exec --cgroup / ct true
+	[[ "$stderr" == *"Device or resource busy"* ]] || fail "$stderr"
+}

@@ -58,6 +58,20 @@ std::string dump_state_list(const std::vector<State>& states) {
   return dump_json(list, -1);
 }
 
+Result<Process> parse_process(std::string_view text, std::string_view name) {
+  try {
+    Json doc = CR_TRY_CTX(parse_document(text), "{}", name);
+    // Paths as in config.json ("process.args[1]"): the object hangs below a "process" key.
+    Json top = Json::object();
+    Node root(top);
+    Process out{};
+    CR_TRY_CTX(read_json(Node(doc, root, "process"), out), "{}", name);
+    return out;
+  } catch (const Json::exception& e) {
+    return fail(Error::msg(json_error_text(e.what())).with_context(std::string(name)));
+  }
+}
+
 Result<LinuxResources> parse_resources(std::string_view text, std::string_view name) {
   return parse_as<LinuxResources>(text, name);
 }

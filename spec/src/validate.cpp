@@ -238,14 +238,25 @@ std::vector<Problem> warnings(const Config& config) {
   return std::move(out).take();
 }
 
-Result<void> check(const Config& config) {
-  std::vector<Problem> problems = validate(config);
+namespace {
+
+Result<void> report(const std::vector<Problem>& problems, std::string_view name) {
   if (problems.empty()) return {};
-  std::string text = fmt::format("config.json: {}: {}", problems[0].path, problems[0].message);
+  std::string text = fmt::format("{}: {}: {}", name, problems[0].path, problems[0].message);
   if (size_t more = problems.size() - 1; more > 0) {
     text += fmt::format(" (and {} more problem{})", more, more == 1 ? "" : "s");
   }
   return fail(Error::msg(std::move(text)));
+}
+
+}  // namespace
+
+Result<void> check(const Config& config) { return report(validate(config), "config.json"); }
+
+Result<void> check_process(const Process& process, std::string_view name) {
+  Problems out;
+  detail::check_process(process, out);
+  return report(std::move(out).take(), name);
 }
 
 }  // namespace cruntime::spec

@@ -64,7 +64,13 @@ std::string format_line(Format format, Level level, std::string_view message, st
   return line;
 }
 
+void close_file() noexcept {
+  if (g_state.fd != STDERR_FILENO && g_state.fd >= 0) ::close(g_state.fd);
+  g_state.fd = -1;
+}
+
 void write(Level level, std::string_view message) {
+  if (g_state.fd < 0) return;  // closed by close_file()
   std::string line = format_line(g_state.options.format, level, message, rfc3339_now());
   size_t done = 0;
   while (done < line.size()) {

@@ -12,15 +12,18 @@ Result<container::CreateOptions> create_options(const ParsedArgs& args) {
   options.pidfd_socket = args.value("pidfd-socket");
   options.no_pivot = args.flag("no-pivot");
   options.no_new_keyring = args.flag("no-new-keyring");
-  if (args.is_set("preserve-fds")) {
-    std::string text = args.value("preserve-fds");
-    auto count = strings::parse_int<int>(text);
-    if (!count || *count < 0 || *count > 1024 * 1024) {
-      return fail_msg("--preserve-fds: invalid count \"{}\"", text);
-    }
-    options.preserve_fds = *count;
-  }
+  options.preserve_fds = CR_TRY(preserve_fds_option(args));
   return options;
+}
+
+Result<int> preserve_fds_option(const ParsedArgs& args) {
+  if (!args.is_set("preserve-fds")) return 0;
+  std::string text = args.value("preserve-fds");
+  auto count = strings::parse_int<int>(text);
+  if (!count || *count < 0 || *count > 1024 * 1024) {
+    return fail_msg("--preserve-fds: invalid count \"{}\"", text);
+  }
+  return *count;
 }
 
 Result<int> run_create(const Invocation& invocation) {

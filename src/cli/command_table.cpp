@@ -73,6 +73,7 @@ constexpr std::array kExec = {
     OptionSpec{"cgroup", 0, K::kRepeatable, "[CTRL[,CTRL]:]PATH",
                "join this sub-cgroup of the container"},
     OptionSpec{"ignore-paused", 0, K::kBool, "", "allow exec into a paused container"},
+    kNoSubreaper,
 };
 
 constexpr std::array kKill = {
@@ -170,7 +171,7 @@ const std::array kCommands = {
             run_events},
     Command{"exec", "<container-id> <command> [args...] | -p process.json <container-id>",
             "run a new process inside a container", kExec, Arity::at_least(1),
-            StopAt::kFirstPositional, run_not_implemented},
+            StopAt::kFirstPositional, run_exec, true, 255},
     Command{"kill", "<container-id> [signal]",
             "send a signal (default SIGTERM) to a container's init", kKill, Arity::between(1, 2),
             StopAt::kFirstPositional, run_kill},

@@ -36,6 +36,9 @@ struct Command {
   CommandFn run = nullptr;
   // checkpoint/restore stay out of `cruntime --help` while they are not implemented (§7.15).
   bool listed = true;
+  // The exit status of a failure: 1, but 255 for exec, so a caller can tell a runtime failure
+  // from the exec'd process's own status (cli-contract §4).
+  int failure_status = 1;
 };
 
 // Every runc subcommand, with all of its flags (cli-contract §7).
@@ -65,6 +68,9 @@ Result<int> run_update(const Invocation& invocation);
 Result<int> run_events(const Invocation& invocation);
 // create's flags, shared with run.
 Result<container::CreateOptions> create_options(const ParsedArgs& args);
+// --preserve-fds N (create, run, exec).
+Result<int> preserve_fds_option(const ParsedArgs& args);
+Result<int> run_exec(const Invocation& invocation);
 // Commands whose flags are known but whose behaviour has not landed yet.
 Result<int> run_not_implemented(const Invocation& invocation);
 

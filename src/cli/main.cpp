@@ -53,6 +53,10 @@ int run_help_command(const std::vector<std::string>& args, bool log_to_file) {
 }
 
 int dispatch(const Command& command, const Globals& globals, bool log_to_file) {
+  auto report = [&](const Error& error, bool to_file) {
+    (void)cli::report(error, to_file);
+    return command.failure_status;
+  };
   auto parsed = parse_args(command.name, command.options, command.stop, globals.command_args);
   if (!parsed) return report(parsed.error(), log_to_file);
   if (parsed->flag(kHelpOption)) return print_or_report(command_help(command), 0, log_to_file);

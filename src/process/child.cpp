@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <csignal>
 
 #include "cruntime/base/fs.hpp"
@@ -19,9 +18,9 @@
 #include "cruntime/process/child_namespaces.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/payload.hpp"
 #include "cruntime/process/process_setup.hpp"
 #include "cruntime/process/terminal.hpp"
-#include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/syscalls.hpp"
@@ -30,15 +29,13 @@ namespace cruntime::process {
 namespace {
 
 // What the init carries from setup to execve.
-struct Payload {
+struct InitPayload {
   UniqueFd proc;  // the runtime's /proc, kept across pivot_root to reopen the exec fifo
-  std::string path;
-  std::vector<std::string> argv;
-  std::vector<std::string> env;
+  Payload exec;
 };
 
 Result<UniqueFd> open_procfs() {
-  UniqueFd proc = CR_TRY(fs::open("/proc", O_PATH | O_DIRECTORY));
+  UniqueFd proc = CR_TRY(fs::open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW));
   struct statfs st{};
   if (::fstatfs(proc.get(), &st) != 0) return fail(Error::sys(errno, "statfs /proc"));
   if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("/proc is not a procfs");
@@ -100,19 +97,6 @@ Result<void> set_names(const spec::Config& config) {
   return {};
 }
 
-Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process) {
-  if (process.rlimits) CR_TRY_CTX(apply_rlimits(*process.rlimits), "process.rlimits");
-  if (process.scheduler) CR_TRY_CTX(apply_scheduler(*process.scheduler), "process.scheduler");
-  if (process.io_priority) CR_TRY_CTX(apply_io_priority(*process.io_priority), "process.ioPriority");
-  if (process.exec_cpu_affinity) {
-    CR_TRY_CTX(apply_cpu_affinity(*process.exec_cpu_affinity), "process.execCPUAffinity");
-  }
-  if (config.linux_config && config.linux_config->personality) {
-    CR_TRY_CTX(apply_personality(*config.linux_config->personality), "linux.personality");
-  }
-  return {};
-}
-
 // Without a mount namespace every mount would land in the host's: like runc, mount nothing and
 // only change root. (validate() already refuses masked/read-only paths in this case.)
 Result<void> chroot_without_mount_namespace(const spec::Config& config, const std::string& rootfs) {
@@ -126,7 +110,7 @@ Result<void> chroot_without_mount_namespace(const spec::Config& config, const st
   return {};
 }
 
-// chdir into process.cwd and make sure the result is inside the container: a leaked host directory fd as cwd was CVE-2024-21626.
+// runc creates a missing process.cwd (0755).
 Result<void> create_missing_cwd(const spec::Process& process) {
   struct stat st{};
   if (::stat(process.cwd.c_str(), &st) == 0 || errno != ENOENT) return {};
@@ -134,47 +118,8 @@ Result<void> create_missing_cwd(const spec::Process& process) {
   return {};
 }
 
-Result<void> enter_cwd(const spec::Process& process) {
-  if (::chdir(process.cwd.c_str()) != 0) {
-    return fail(Error::sys(errno, fmt::format("process.cwd: chdir {}", process.cwd)));
-  }
-  char buf[PATH_MAX];
-  if (::getcwd(buf, sizeof buf) == nullptr || buf[0] != '/') {
-    return fail_msg("process.cwd: {} is outside the container", process.cwd);
-  }
-  return {};
-}
-
-// Only stdio and the preserved fds survive execve; everything else of ours is CLOEXEC.
-Result<void> seal_fds(const InitContext& context) {
-  for (int fd = 3; fd < 3 + context.preserve_fds; ++fd) {
-    if (::fcntl(fd, F_SETFD, 0) != 0) return fail(Error::sys(errno, fmt::format("preserve fd {}", fd)));
-  }
-  return sys::close_range_cloexec(static_cast<unsigned>(3 + context.preserve_fds));
-}
-
-Result<void> apply_credentials(const spec::Process& process, bool seccomp_early,
-                               const spec::Seccomp* seccomp, SyncSocket& sync) {
-  if (seccomp_early) {
-    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it before dropping caps.
-    auto notify = CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
-    if (notify) {
-      int fd = notify->get();
-      CR_TRY(sync.send(MsgType::kSeccompFd, {}, std::span<const int>(&fd, 1)));
-      CR_TRY(sync.expect(MsgType::kSeccompDone));
-    }
-  }
-  spec::Capabilities none;
-  const spec::Capabilities& caps = process.capabilities ? *process.capabilities : none;
-  if (process.capabilities) CR_TRY_CTX(security::drop_bounding_set(caps), "process.capabilities");
-  CR_TRY_CTX(security::switch_user(process.user), "process.user");
-  if (process.capabilities) CR_TRY_CTX(security::apply_capabilities(caps), "process.capabilities");
-  if (process.no_new_privileges.value_or(false)) CR_TRY(security::set_no_new_privs());
-  return {};
-}
-
 // Steps 1-7: everything up to "ready". Returns the payload to exec after `start`.
-Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
+Result<InitPayload> prepare(InitContext& context, SyncSocket& sync) {
   const spec::Config& config = *context.config;
   CR_TRY(guard_against_parent_death(context));
   CR_TRY(sync.expect(MsgType::kParentReady));
@@ -185,6 +130,10 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   }
   CR_TRY(join_and_unshare(context, sync));
   CR_TRY(second_fork_if_needed(context, sync));
+  // security.md promise 4: from here the init runs the runtime's binary inside the container;
+  // an `exec` into the created container must not reach it through /proc/1/exe (CVE-2019-5736).
+  // Not earlier: the parent writes our id maps and oom_score_adj through /proc first.
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return fail(Error::sys(errno, "prctl PR_SET_DUMPABLE"));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
   CR_TRY(join_session_keyring(context));
   if (config.linux_config && config.linux_config->sysctl) {
@@ -195,7 +144,7 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   CR_TRY(sync.send(MsgType::kHooksRequest));
   CR_TRY(sync.expect(MsgType::kHooksDone));
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
-  Payload payload;
+  InitPayload payload;
   // The container may have no /proc at all (or one it controls): keep a handle on ours.
   payload.proc = CR_TRY_CTX(open_procfs(), "keep a /proc handle");
   if (own_mounts) {
@@ -205,65 +154,57 @@ Result<Payload> prepare(InitContext& context, SyncSocket& sync) {
   }
 
   if (config.process && config.process->terminal.value_or(false)) {
-    CR_TRY_CTX(setup_terminal(context.console_socket, *config.process), "process.terminal");
+    CR_TRY_CTX(setup_terminal(context.console_socket, *config.process, ConsoleBinding::kBindDevConsole),
+               "process.terminal");
   }
   // The master went out in one message; the receiver waits for EOF (cli-contract §8.1).
   if (context.console_socket >= 0) ::close(context.console_socket);
   // A missing cwd is created (runc) before a read-only root makes that impossible.
   if (config.process) CR_TRY(create_missing_cwd(*config.process));
   if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config, context.rootfs), "rootfs");
+  // While it waits, the init must hold nothing of the host (security.md promise 3): the
+  // container's own procfs serves as well to reopen the fifo, whose identity wait_for_start
+  // checks. Only a container without a /proc keeps the runtime's.
+  if (auto own = open_procfs(); own) payload.proc = std::move(*own);
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 
   const spec::Process& process = *config.process;
   CR_TRY(apply_process_limits(config, process));
-  CR_TRY(enter_cwd(process));
-  payload.env = build_environment(process, context.extra_env);
-  payload.argv = process.args.value_or(std::vector<std::string>{});
-  if (payload.argv.empty()) return fail_msg("process.args: must not be empty");
-  // Resolve now so a bad path fails `create` rather than `start` (runc and youki do the same).
-  payload.path = CR_TRY(resolve_executable(payload.argv[0], payload.env));
-  CR_TRY(seal_fds(context));
-
-  const spec::Seccomp* seccomp = config.linux_config && config.linux_config->seccomp
-                                     ? &*config.linux_config->seccomp
-                                     : nullptr;
-  bool nnp = process.no_new_privileges.value_or(false);
-  // With no_new_privs the filter goes on last, right before execve, unless it has a notify
-  // action: then the fd must reach the parent before `create` returns.
-  bool seccomp_early = seccomp != nullptr && (!nnp || security::seccomp_uses_notify(*seccomp));
-  CR_TRY(apply_credentials(process, seccomp_early, seccomp, sync));
+  payload.exec = CR_TRY(prepare_payload(process, context.extra_env));
+  CR_TRY(seal_fds(context.preserve_fds));
+  CR_TRY(apply_credentials(process, config_seccomp(config), sync));
   return payload;
 }
 
 // Block until `start` opens the fifo, then tell it we were released.
-Result<UniqueFd> wait_for_start(const InitContext& context, const Payload& payload) {
+Result<UniqueFd> wait_for_start(const InitContext& context, const InitPayload& payload) {
   std::string path = fmt::format("self/fd/{}", context.exec_fifo);
   UniqueFd fifo = CR_TRY_CTX(fs::open_at(payload.proc.get(), path, O_WRONLY), "reopen the exec fifo");
+  struct stat opened {};
+  struct stat expected {};
+  if (::fstat(fifo.get(), &opened) != 0 || ::fstat(context.exec_fifo, &expected) != 0 ||
+      opened.st_dev != expected.st_dev || opened.st_ino != expected.st_ino) {
+    return fail_msg("reopen the exec fifo: /proc/{} is not the fifo", path);
+  }
   CR_TRY_CTX(fs::write_all(fifo.get(), "0"), "write the exec fifo");
   return fifo;
 }
 
-Result<void> exec_payload(const InitContext& context, const Payload& payload) {
+// Before waiting: nothing but stdio, the preserved fds, the fifo and the /proc handle stays
+// open — not the --log file, the state root or any other fd the runtime had at clone.
+Result<void> close_host_fds(const InitContext& context, const InitPayload& payload) {
+  log::close_file();
+  return sys::close_fds_except({context.exec_fifo, payload.proc.get()},
+                               static_cast<unsigned>(3 + context.preserve_fds));
+}
+
+Result<void> start_payload(const InitContext& context, const InitPayload& payload) {
   const spec::Config& config = *context.config;
   if (!config.process) return fail_msg("process: not set in config.json, nothing to start");
-  const spec::Process& process = *config.process;
-  const spec::Seccomp* seccomp = config.linux_config && config.linux_config->seccomp
-                                     ? &*config.linux_config->seccomp
-                                     : nullptr;
-  if (seccomp != nullptr && process.no_new_privileges.value_or(false) &&
-      !security::seccomp_uses_notify(*seccomp)) {
-    CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
-  }
-  CR_TRY(run_start_container_hooks(context, payload.env));
-  std::vector<char*> argv;
-  for (const auto& a : payload.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const auto& e : payload.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  ::execve(payload.path.c_str(), argv.data(), envp.data());
-  return fail(Error::sys(errno, fmt::format("exec: \"{}\"", payload.argv[0])));
+  CR_TRY(load_late_seccomp(*config.process, config_seccomp(config)));
+  CR_TRY(run_start_container_hooks(context, payload.exec.env));
+  return exec_payload(payload.exec);
 }
 
 }  // namespace
@@ -286,10 +227,11 @@ Result<void> exec_payload(const InitContext& context, const Payload& payload) {
   ::prctl(PR_SET_PDEATHSIG, 0);
   if (auto ready = sync.send(MsgType::kReady); !ready) _exit(1);
   sync.close();
+  if (!close_host_fds(context, *payload)) _exit(1);
 
   auto fifo = wait_for_start(context, *payload);
   if (!fifo) _exit(1);
-  auto exec = exec_payload(context, *payload);
+  auto exec = start_payload(context, *payload);
   // Only failures get here. `start` reads the rest of the fifo: anything after "0" is an error.
   std::string message = exec.error().to_string();
   (void)fs::write_all(fifo->get(), message);

@@ -40,6 +40,20 @@ int namespace_clone_flag(spec::NamespaceType type) {
   return 0;
 }
 
+std::string_view namespace_proc_file(spec::NamespaceType type) {
+  switch (type) {
+    case spec::NamespaceType::kPid: return "pid";
+    case spec::NamespaceType::kNetwork: return "net";
+    case spec::NamespaceType::kMount: return "mnt";
+    case spec::NamespaceType::kIpc: return "ipc";
+    case spec::NamespaceType::kUts: return "uts";
+    case spec::NamespaceType::kUser: return "user";
+    case spec::NamespaceType::kCgroup: return "cgroup";
+    case spec::NamespaceType::kTime: return "time";
+  }
+  return "";
+}
+
 Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
   NamespacePlan plan;
   const spec::Linux* linux_config = config.linux_config ? &*config.linux_config : nullptr;

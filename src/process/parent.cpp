@@ -16,15 +16,6 @@
 namespace cruntime::process {
 namespace {
 
-// After fork in a multithreaded process only async-signal-safe calls are allowed; the child
-// allocates, formats and parses, so we must be the only thread.
-Result<void> assert_single_threaded() {
-  auto threads = sys::thread_count();
-  if (!threads) return fail(std::move(threads).error().with_context("count threads"));
-  if (*threads != 1) return fail_msg("internal error: {} threads before clone", *threads);
-  return {};
-}
-
 Result<void> write_maps_for(pid_t pid, const InitContext& context) {
   const auto& linux_config = context.config->linux_config;
   if (!linux_config) return {};
@@ -101,7 +92,7 @@ Error describe_death(Error error, sys::ChildGuard& guard) {
 
 Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks) {
   auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
-  CR_TRY(assert_single_threaded());
+  CR_TRY(sys::assert_single_threaded());
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
   context.runtime_pid = ::getpid();
 

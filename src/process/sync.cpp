@@ -55,9 +55,15 @@ Result<void> SyncSocket::send(MsgType type, std::string_view payload, std::span<
 }
 
 Result<Msg> SyncSocket::recv() {
+  std::optional<Msg> msg = CR_TRY(recv_or_eof());
+  if (!msg) return fail_msg("the other side exited");
+  return std::move(*msg);
+}
+
+Result<std::optional<Msg>> SyncSocket::recv_or_eof() {
   sys::Received got = CR_TRY_CTX(sys::recv_with_fds(fd_.get(), sizeof(Header) + kMaxPayload + 1, kMaxFds),
                                  "sync: receive");
-  if (got.eof) return fail_msg("the other side exited");
+  if (got.eof) return std::optional<Msg>();
   Header header{};
   if (got.data.size() < sizeof header) return fail_msg("sync: short message ({} bytes)", got.data.size());
   std::memcpy(&header, got.data.data(), sizeof header);
@@ -70,7 +76,7 @@ Result<Msg> SyncSocket::recv() {
   msg.payload = got.data.substr(sizeof header);
   msg.fds = std::move(got.fds);
   if (msg.type == MsgType::kError) return fail(Error::from_wire(msg.payload));
-  return msg;
+  return std::optional<Msg>(std::move(msg));
 }
 
 Result<Msg> SyncSocket::expect(MsgType type) {

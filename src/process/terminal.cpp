@@ -80,9 +80,10 @@ Result<Pty> open_pty() {
 }
 
 Result<void> configure_slave(const Pty& pty, const spec::Process& process) {
-  if (::fchown(pty.slave.get(), process.user.uid, process.user.gid) != 0) {
-    return fail(Error::sys(
-        errno, fmt::format("chown {} to {}:{}", pty.name, process.user.uid, process.user.gid)));
+  // The owner becomes the process's user; the group stays the one devpts gave the slave (the
+  // devpts gid= option, "tty" (5) in the default config), as runc and a login's pty do.
+  if (::fchown(pty.slave.get(), process.user.uid, static_cast<gid_t>(-1)) != 0) {
+    return fail(Error::sys(errno, fmt::format("chown {} to uid {}", pty.name, process.user.uid)));
   }
   // config.md: consoleSize applies only when both dimensions are set.
   if (process.console_size && process.console_size->height > 0 && process.console_size->width > 0) {
@@ -165,14 +166,15 @@ Result<void> check_pty_slave(int fd) {
   return {};
 }
 
-Result<void> setup_terminal(int console_socket, const spec::Process& process) {
+Result<void> setup_terminal(int console_socket, const spec::Process& process,
+                            ConsoleBinding binding) {
   if (console_socket < 0) {
     return fail_msg(
         "the process needs a terminal but there is no console socket (--console-socket)");
   }
   Pty pty = CR_TRY(open_pty());
   CR_TRY(configure_slave(pty, process));
-  CR_TRY(bind_console(pty));
+  if (binding == ConsoleBinding::kBindDevConsole) CR_TRY(bind_console(pty));
   const int master = pty.master.get();
   CR_TRY_CTX(sys::send_with_fds(console_socket, pty.name, std::span<const int>(&master, 1)),
              "send the pty master to the console socket");

@@ -1,17 +1,27 @@
-// linux.seccomp: build a libseccomp filter from the spec and load it into the calling process;
-// hand back the notify fd when a rule uses SCMP_ACT_NOTIFY (cli-contract §12.3, §8.8).
+// linux.seccomp: build a libseccomp filter from the spec, put the -ENOSYS stub in front of it and
+// load it into the calling process with seccomp(2); hand back the notify fd when a rule uses
+// SCMP_ACT_NOTIFY (cli-contract §12.3, §8.8).
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/unique_fd.hpp"
+#include "cruntime/security/seccomp_enosys.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/security/security.hpp"
 
@@ -94,8 +104,11 @@ Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule,
   return added && action == SCMP_ACT_NOTIFY;
 }
 
-Result<void> add_architectures(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
-  if (!seccomp.architectures) return {};
+// Returns the architectures the filter covers: the native one (in every new filter, listed or
+// not) and the listed ones.
+Result<std::vector<uint32_t>> add_architectures(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
+  std::vector<uint32_t> arches{seccomp_arch_native()};
+  if (!seccomp.architectures) return arches;
   for (size_t i = 0; i < seccomp.architectures->size(); ++i) {
     const std::string& name = (*seccomp.architectures)[i];
     const uint32_t token = CR_TRY_CTX(seccomp_arch(name), "architectures[{}]", i);
@@ -104,8 +117,9 @@ Result<void> add_architectures(scmp_filter_ctx ctx, const spec::Seccomp& seccomp
     if (rc < 0 && rc != -EEXIST) {
       return fail(seccomp_error(rc, fmt::format("architectures[{}]: add {}", i, name)));
     }
+    arches.push_back(token);
   }
-  return {};
+  return arches;
 }
 
 Result<void> set_flags(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
@@ -127,7 +141,12 @@ Result<void> set_flags(scmp_filter_ctx ctx, const spec::Seccomp& seccomp) {
   return {};
 }
 
-Result<Filter> new_filter(const spec::Seccomp& seccomp, uint32_t default_action) {
+struct NewFilter {
+  Filter filter;
+  std::vector<uint32_t> arches;  // SCMP_ARCH_* tokens it covers
+};
+
+Result<NewFilter> new_filter(const spec::Seccomp& seccomp, uint32_t default_action) {
   Filter filter(seccomp_init(default_action));
   if (!filter) return fail_msg("defaultAction: seccomp_init refused {}", seccomp.default_action);
   // The runtime sets no_new_privs itself (process.noNewPrivileges); by default libseccomp
@@ -135,27 +154,86 @@ Result<Filter> new_filter(const spec::Seccomp& seccomp, uint32_t default_action)
   if (int rc = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_NNP, 0); rc < 0) {
     return fail(seccomp_error(rc, "clear SCMP_FLTATR_CTL_NNP"));
   }
-  // Report the kernel's errno from seccomp_load instead of ECANCELED (libseccomp >= 2.5).
+  // Report the errno of a failed write in seccomp_export_bpf instead of ECANCELED
+  // (libseccomp >= 2.5).
   (void)seccomp_attr_set(filter.get(), SCMP_FLTATR_API_SYSRAWRC, 1);
-  CR_TRY(add_architectures(filter.get(), seccomp));
+  std::vector<uint32_t> arches = CR_TRY(add_architectures(filter.get(), seccomp));
   CR_TRY(set_flags(filter.get(), seccomp));
   if (seccomp.syscalls && seccomp.syscalls->size() > kOptimizeAbove) {
     if (int rc = seccomp_attr_set(filter.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0) {
       log::debug("linux.seccomp: binary tree optimisation not available ({})", -rc);
     }
   }
-  return filter;
+  return NewFilter{std::move(filter), std::move(arches)};
 }
 
-// libseccomp keeps the listener fd in process-wide state (seccomp_release does not close it,
-// and a later load would reuse it), so we hand out a CLOEXEC duplicate and leave its copy be;
-// it is CLOEXEC too and goes away at execve.
-Result<UniqueFd> take_notify_fd(scmp_filter_ctx ctx) {
-  const int fd = seccomp_notify_fd(ctx);
-  if (fd < 0) return fail(seccomp_error(fd, "seccomp_notify_fd"));
-  UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
-  if (!copy) return fail(Error::sys(errno, "duplicate the seccomp notify fd"));
-  return copy;
+// libseccomp only builds the program (seccomp_export_bpf writes it to an fd, in host byte
+// order); we load it ourselves so the stub can go in front.
+Result<std::vector<sock_filter>> export_program(scmp_filter_ctx ctx) {
+  UniqueFd memfd(::memfd_create("cruntime-seccomp-bpf", MFD_CLOEXEC));
+  if (!memfd) return fail(Error::sys(errno, "memfd_create for the seccomp program"));
+  if (int rc = seccomp_export_bpf(ctx, memfd.get()); rc < 0) {
+    return fail(seccomp_error(rc, "seccomp_export_bpf"));
+  }
+  if (::lseek(memfd.get(), 0, SEEK_SET) < 0) {
+    return fail(Error::sys(errno, "rewind the exported seccomp program"));
+  }
+  // The kernel takes at most BPF_MAXINSNS instructions; a little over that is still worth
+  // reading, to say how long the program was.
+  const std::string bytes = CR_TRY_CTX(
+      fs::read_fd(memfd.get(), 2 * BPF_MAXINSNS * sizeof(sock_filter)), "exported seccomp program");
+  if (bytes.empty() || bytes.size() % sizeof(sock_filter) != 0) {
+    return fail_msg("seccomp_export_bpf wrote {} bytes, not whole BPF instructions", bytes.size());
+  }
+  std::vector<sock_filter> program(bytes.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), bytes.data(), bytes.size());
+  return program;
+}
+
+bool attribute_on(scmp_filter_ctx ctx, scmp_filter_attr attribute) {
+  uint32_t value = 0;
+  return seccomp_attr_get(ctx, attribute, &value) == 0 && value != 0;
+}
+
+// The seccomp(2) flags for the filter attributes set_flags() turned on (libseccomp has already
+// refused the ones the kernel lacks), plus NEW_LISTENER for notify rules.
+unsigned int load_flags(scmp_filter_ctx ctx, bool notify) {
+  unsigned int flags = 0;
+  if (attribute_on(ctx, SCMP_FLTATR_CTL_TSYNC)) flags |= SECCOMP_FILTER_FLAG_TSYNC;
+  if (attribute_on(ctx, SCMP_FLTATR_CTL_LOG)) flags |= SECCOMP_FILTER_FLAG_LOG;
+  if (attribute_on(ctx, SCMP_FLTATR_CTL_SSB)) flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  if (!notify) return flags;
+  flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  // Only meaningful (and only accepted by the kernel) together with a listener.
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+  if (attribute_on(ctx, SCMP_FLTATR_CTL_WAITKILL)) flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+#endif
+  // TSYNC reports a thread it could not sync by returning its tid, which would be mistaken for
+  // the listener fd; the kernel refuses the pair unless TSYNC_ESRCH makes that an ESRCH error.
+  if ((flags & SECCOMP_FILTER_FLAG_TSYNC) != 0) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  return flags;
+}
+
+// seccomp(SECCOMP_SET_MODE_FILTER). Returns the listener fd (CLOEXEC: the kernel creates it so)
+// when NEW_LISTENER is set.
+Result<std::optional<UniqueFd>> install(std::span<sock_filter> program, unsigned int flags) {
+  if (program.size() > BPF_MAXINSNS) {
+    return fail_msg("the filter has {} BPF instructions, the kernel takes at most {}",
+                    program.size(), BPF_MAXINSNS);
+  }
+  sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
+  const long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+  if (rc < 0) {
+    return fail(Error::sys(errno, fmt::format("load the filter (seccomp SECCOMP_SET_MODE_FILTER, "
+                                              "flags {:#x})",
+                                              flags)));
+  }
+  if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0) {
+    return std::optional<UniqueFd>(UniqueFd(static_cast<int>(rc)));
+  }
+  // Plain TSYNC: a positive return is the thread that could not be synchronised.
+  if (rc > 0) return fail_msg("load the filter: thread {} could not be synchronised", rc);
+  return std::optional<UniqueFd>();
 }
 
 }  // namespace
@@ -179,20 +257,23 @@ Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
     // The init's own syscalls up to execve would wait for an agent that has no fd yet.
     return fail_msg("defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
   }
-  Filter filter = CR_TRY(new_filter(seccomp, default_action));
+  NewFilter built = CR_TRY(new_filter(seccomp, default_action));
+  scmp_filter_ctx ctx = built.filter.get();
   bool notify = false;
   if (seccomp.syscalls) {
     for (size_t i = 0; i < seccomp.syscalls->size(); ++i) {
-      const bool added = CR_TRY_CTX(add_rule(filter.get(), (*seccomp.syscalls)[i], default_action),
-                                    "syscalls[{}]", i);
+      const bool added =
+          CR_TRY_CTX(add_rule(ctx, (*seccomp.syscalls)[i], default_action), "syscalls[{}]", i);
       notify = notify || added;
     }
   }
-  if (int rc = seccomp_load(filter.get()); rc < 0) {
-    return fail(seccomp_error(rc, "load the filter (seccomp SECCOMP_SET_MODE_FILTER)"));
+  std::vector<sock_filter> program = CR_TRY(export_program(ctx));
+  if (needs_enosys_stub(default_action)) {
+    const std::vector<sock_filter> stub = enosys_stub(named_syscall_limits(built.arches, seccomp));
+    program.insert(program.begin(), stub.begin(), stub.end());
+    log::debug("linux.seccomp: {} instruction -ENOSYS stub before the filter", stub.size());
   }
-  if (!notify) return std::optional<UniqueFd>();
-  return std::optional<UniqueFd>(CR_TRY(take_notify_fd(filter.get())));
+  return install(program, load_flags(ctx, notify));
 }
 
 }  // namespace cruntime::security

@@ -84,4 +84,10 @@ Result<size_t> thread_count() {
   return tasks.size();
 }
 
+Result<void> assert_single_threaded() {
+  size_t threads = CR_TRY(thread_count());
+  if (threads != 1) return fail_msg("internal error: {} threads before clone", threads);
+  return {};
+}
+
 }  // namespace cruntime::sys

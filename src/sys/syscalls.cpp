@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 
@@ -41,6 +42,20 @@ Result<void> pidfd_send_signal(int pidfd, int signo) {
   if (::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0) != 0) {
     return fail(Error::sys(errno, "pidfd_send_signal"));
   }
+  return {};
+}
+
+Result<void> close_fds_except(std::vector<int> keep, unsigned first) {
+  std::sort(keep.begin(), keep.end());
+  unsigned from = first;
+  for (int fd : keep) {
+    if (fd < 0 || static_cast<unsigned>(fd) < from) continue;
+    if (static_cast<unsigned>(fd) > from && ::syscall(SYS_close_range, from, fd - 1, 0) != 0) {
+      return fail(Error::sys(errno, "close_range"));
+    }
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  if (::syscall(SYS_close_range, from, ~0U, 0) != 0) return fail(Error::sys(errno, "close_range"));
   return {};
 }
 

@@ -242,13 +242,21 @@ TEST_CASE("command table: unimplemented commands fail, never succeed", "[cli]") 
     INFO(command.name);
     static const std::set<std::string_view> kImplemented = {
         "spec",   "features", "state", "list",   "create", "start", "run",
-        "kill",   "delete",   "pause", "resume", "ps",     "events", "update"};
+        "kill",   "delete",   "pause", "resume", "ps",     "events", "update", "exec"};
     bool implemented = kImplemented.count(command.name) != 0;
     CHECK((command.run == &cli::run_not_implemented) == !implemented);
     if (implemented) continue;
     auto status = command.run(cli::Invocation{command.name, global, args});
     REQUIRE_FALSE(status);
     CHECK(status.error().to_string() == fmt::format("{}: not implemented yet", command.name));
+  }
+}
+
+TEST_CASE("command table: exec fails with 255, every other command with 1 (cli-contract §4)",
+          "[cli]") {
+  for (const cli::Command& command : cli::command_table()) {
+    INFO(command.name);
+    CHECK(command.failure_status == (command.name == "exec" ? 255 : 1));
   }
 }
 

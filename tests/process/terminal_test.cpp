@@ -57,7 +57,8 @@ TEST_CASE("check_pty_slave: a real slave passes, masters and other files do not"
 
 TEST_CASE("setup_terminal: without a console socket it fails before touching anything",
           "[process]") {
-  auto r = setup_terminal(-1, cruntime::spec::Process{});
+  auto r = setup_terminal(-1, cruntime::spec::Process{},
+                          cruntime::process::ConsoleBinding::kBindDevConsole);
   REQUIRE_FALSE(r);
   CHECK(r.error().to_string() ==
         "the process needs a terminal but there is no console socket (--console-socket)");
@@ -75,7 +76,7 @@ std::string make_container_dev() {
     return "mount tmpfs on /dev failed";
   if (::mkdir("/dev/pts", 0755) != 0) return "mkdir /dev/pts failed";
   if (::mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-              "newinstance,ptmxmode=0666,mode=0620") != 0) {
+              "newinstance,ptmxmode=0666,mode=0620,gid=5") != 0) {
     return "mount devpts failed";
   }
   if (::symlink("pts/ptmx", "/dev/ptmx") != 0) return "symlink /dev/ptmx failed";
@@ -89,7 +90,9 @@ std::string check_container_side() {
   if (::fstat(0, &in) != 0 || ::stat("/dev/console", &console) != 0) return "stat failed";
   if (!is_pty_slave_device(in.st_rdev)) return "fd 0 is not a pty slave";
   if (console.st_rdev != in.st_rdev) return "/dev/console is not the slave";
-  if (in.st_uid != 1000 || in.st_gid != 1000) return "slave not chowned";
+  if (in.st_uid != 1000) return "slave not chowned to the process's uid";
+  // The group is devpts' gid= (tty), not the process's gid.
+  if (in.st_gid != 5) return "slave group is not devpts' gid=5";
   winsize size{};
   if (::ioctl(1, TIOCGWINSZ, &size) != 0 || size.ws_row != 24 || size.ws_col != 100)
     return "size not set";
@@ -120,7 +123,10 @@ TEST_CASE("setup_terminal: pty from the container's devpts, console bound, maste
     process.user.uid = 1000;
     process.user.gid = 1000;
     process.console_size = cruntime::spec::ConsoleSize{24, 100};
-    if (auto r = setup_terminal(init_end.get(), process); !r) return r.error().to_string();
+    if (auto r = setup_terminal(init_end.get(), process,
+                                cruntime::process::ConsoleBinding::kBindDevConsole);
+        !r)
+      return r.error().to_string();
     if (::fcntl(init_end.get(), F_GETFD) < 0) return std::string("console socket closed");
     return check_container_side();
   });

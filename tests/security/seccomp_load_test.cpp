@@ -4,6 +4,7 @@
 // except for the [root] case that loads without it.
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <seccomp.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -248,6 +249,109 @@ TEST_CASE("load_seccomp: SCMP_ACT_NOTIFY hands back a CLOEXEC notify fd", "[secu
   INFO(outcome.output);
   REQUIRE(outcome.exited_with(0));
   CHECK(outcome.output == "anon_inode:seccomp notify cloexec");
+}
+
+// What a child needs between loading a deny-by-default filter and _exit: the probe's string
+// building (malloc), the report write and the exit.
+std::vector<spec::SeccompSyscall> child_needs() {
+  return {rule({"write", "exit_group", "exit", "brk", "mmap", "munmap", "mremap", "madvise",
+                "futex", "rt_sigprocmask"},
+               "SCMP_ACT_ALLOW")};
+}
+
+spec::Seccomp deny_by_default(std::string action, std::vector<spec::SeccompSyscall> rules) {
+  spec::Seccomp out;
+  out.default_action = std::move(action);
+  out.syscalls = child_needs();
+  out.syscalls->insert(out.syscalls->end(), rules.begin(), rules.end());
+  return out;
+}
+
+// The highest syscall the profiles below name: process_madvise (440 on every arch since 5.10).
+long highest_named() { return seccomp_syscall_resolve_name("process_madvise"); }
+
+TEST_CASE("load_seccomp: under an ERRNO default, syscalls above every named one get ENOSYS",
+          "[security]") {
+  REQUIRE(highest_named() > 0);
+  auto seccomp = deny_by_default(
+      "SCMP_ACT_ERRNO",
+      {rule({"getcpu"}, "SCMP_ACT_ERRNO", 77U), rule({"process_madvise"}, "SCMP_ACT_ERRNO", 78U)});
+  auto outcome = with_filter(seccomp, [](std::string& out) {
+    out += "1000=" + result_of(::syscall(1000)) + "\n";
+    out += "next=" + result_of(::syscall(highest_named() + 1, -1, nullptr, 0, 0, 0)) + "\n";
+    out += "named=" + result_of(::syscall(highest_named(), -1, nullptr, 0, 0, 0)) + "\n";
+    out += "getcpu=" + result_of(::syscall(SYS_getcpu, nullptr, nullptr, nullptr)) + "\n";
+    out += "getppid=" + result_of(::syscall(SYS_getppid)) + "\n";
+  });
+  INFO(outcome.output);
+  REQUIRE(outcome.exited_with(0));
+  CHECK(outcome.output ==
+        fmt::format("1000={0}\nnext={0}\nnamed=78\ngetcpu=77\ngetppid={1}\n", ENOSYS, EPERM));
+}
+
+TEST_CASE("load_seccomp: defaultErrnoRet applies below the highest named syscall", "[security]") {
+  auto seccomp = deny_by_default("SCMP_ACT_ERRNO", {rule({"process_madvise"}, "SCMP_ACT_ALLOW")});
+  seccomp.default_errno_ret = 71U;
+  auto outcome = with_filter(seccomp, [](std::string& out) {
+    out += "getppid=" + result_of(::syscall(SYS_getppid)) + "\n";
+    out += "1000=" + result_of(::syscall(1000)) + "\n";
+  });
+  INFO(outcome.output);
+  REQUIRE(outcome.exited_with(0));
+  CHECK(outcome.output == fmt::format("getppid=71\n1000={}\n", ENOSYS));
+}
+
+TEST_CASE("load_seccomp: under a KILL default, unknown syscalls get ENOSYS, known ones kill",
+          "[security]") {
+  auto seccomp =
+      deny_by_default("SCMP_ACT_KILL_PROCESS", {rule({"process_madvise"}, "SCMP_ACT_ALLOW")});
+  auto unknown =
+      with_filter(seccomp, [](std::string& out) { out += "1000=" + result_of(::syscall(1000)); });
+  INFO(unknown.output);
+  REQUIRE(unknown.exited_with(0));
+  CHECK(unknown.output == fmt::format("1000={}", ENOSYS));
+  auto known = with_filter(
+      seccomp, [](std::string& out) { out += "getppid=" + result_of(::syscall(SYS_getppid)); });
+  CHECK(known.killed_by(SIGSYS));
+  CHECK(known.output.empty());
+}
+
+TEST_CASE("load_seccomp: an ALLOW default gets no stub: the filter's rules above stay",
+          "[security]") {
+  // Without a stub the kernel answers an unknown number itself (ENOSYS); a rule on a
+  // high syscall keeps working.
+  auto outcome = with_filter(
+      allow_except({rule({"process_madvise"}, "SCMP_ACT_ERRNO", 79U)}), [](std::string& out) {
+        out += "named=" + result_of(::syscall(highest_named(), -1, nullptr, 0, 0, 0)) + "\n";
+        out += "1000=" + result_of(::syscall(1000)) + "\n";
+      });
+  INFO(outcome.output);
+  REQUIRE(outcome.exited_with(0));
+  CHECK(outcome.output == fmt::format("named=79\n1000={}\n", ENOSYS));
+}
+
+TEST_CASE("load_seccomp: notify with the stub and TSYNC still hands back the listener fd",
+          "[security]") {
+  auto seccomp = deny_by_default(
+      "SCMP_ACT_ERRNO",
+      {rule({"getcpu"}, "SCMP_ACT_NOTIFY"), rule({"process_madvise", "fcntl"}, "SCMP_ACT_ALLOW")});
+  seccomp.flags = {"SECCOMP_FILTER_FLAG_TSYNC"};
+  auto outcome = run_in_child([&](std::string& out) {
+    if (!set_no_new_privs()) return 2;
+    auto notify = load_seccomp(seccomp);
+    if (!notify) {
+      out += notify.error().to_string();
+      return 3;
+    }
+    if (!*notify) return 4;
+    const int fd = (*notify)->get();
+    out += (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0 ? "cloexec\n" : "inherited\n";
+    out += "1000=" + result_of(::syscall(1000)) + "\n";
+    return 0;
+  });
+  INFO(outcome.output);
+  REQUIRE(outcome.exited_with(0));
+  CHECK(outcome.output == fmt::format("cloexec\n1000={}\n", ENOSYS));
 }
 
 TEST_CASE("load_seccomp: bad input is an error naming the field", "[security]") {

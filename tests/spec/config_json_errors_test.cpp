@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "cruntime/spec/io.hpp"
+#include "cruntime/spec/validate.hpp"
 
 namespace spec = cruntime::spec;
 
@@ -202,4 +203,24 @@ TEST_CASE("parse_config: integers are range-checked, never truncated", "[spec]")
   REQUIRE(c);
   CHECK(c->process->user.uid == 4294967295U);
   CHECK(c->linux_config->resources->memory->swap == INT64_MIN);
+}
+
+TEST_CASE("parse_process + check_process: a process object on its own, paths as in config.json",
+          "[spec]") {
+  auto good = cruntime::spec::parse_process(
+      R"({"args":["sh"],"cwd":"/","user":{"uid":1,"gid":2},"env":["A=1"]})", "p.json");
+  REQUIRE(good);
+  CHECK(good->user.uid == 1);
+  CHECK(cruntime::spec::check_process(*good, "p.json"));
+  auto bad_type = cruntime::spec::parse_process(R"({"user":{"uid":"x","gid":0},"cwd":"/"})", "p.json");
+  REQUIRE_FALSE(bad_type);
+  CHECK(bad_type.error().to_string() == "p.json: process.user.uid: expected integer, got string");
+  auto relative = cruntime::spec::parse_process(R"({"args":["x"],"cwd":"rel","user":{"uid":0,"gid":0}})",
+                                                "p.json");
+  REQUIRE(relative);
+  auto checked = cruntime::spec::check_process(*relative, "p.json");
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error().to_string() == "p.json: process.cwd: must be an absolute path, got \"rel\"");
+  CHECK_FALSE(cruntime::spec::parse_process("[1]", "p.json"));
+  CHECK_FALSE(cruntime::spec::parse_process("{", "p.json"));
 }

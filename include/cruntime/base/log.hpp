@@ -27,6 +27,10 @@ int fd() noexcept;
 Format format() noexcept;
 bool enabled(Level level) noexcept;
 
+// The container init before it waits for `start`: close the --log file (the container must hold
+// no host file) and drop every later record.
+void close_file() noexcept;
+
 // One record = one write(2) of one line, so concurrent writers never interleave.
 void write(Level level, std::string_view message);
 // The record's line as it would be written (exposed for tests).

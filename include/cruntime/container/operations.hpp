@@ -62,6 +62,32 @@ struct RunOptions {
 };
 Result<int> run(const GlobalOptions& global, std::string_view id, const RunOptions& options);
 
+// `cruntime exec` (cli-contract §7.4). Without process_file the process is the bundle's
+// config.json process with the overrides below; with it, the file is used as it is.
+struct ExecOptions {
+  std::string process_file;        // -p; "-" is not special (runc reads a path)
+  std::vector<std::string> args;   // the command after the id
+  std::string console_socket;      // only with a terminal and detach
+  std::string pidfd_socket;
+  std::string pid_file;            // relative: to the caller's cwd
+  std::string cwd;
+  std::vector<std::string> env;    // appended to process.env
+  bool tty = false;                // without -p: the terminal is off unless -t
+  std::string user;                // "UID[:GID]", numeric only
+  std::vector<std::string> additional_gids;
+  std::string process_label;
+  std::string apparmor;
+  bool no_new_privs = false;
+  std::vector<std::string> caps;   // added to bounding, effective and permitted only
+  int preserve_fds = 0;
+  std::vector<std::string> cgroups;  // "[CTRL[,CTRL]:]PATH", below the container's cgroup
+  bool detach = false;
+  bool ignore_paused = false;
+  bool no_subreaper = false;
+};
+// The foreground process's exit code (status or 128+signal); 0 with detach.
+Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOptions& options);
+
 // `cruntime kill [--all] ID [SIGNAL]`.
 struct KillOptions {
   std::string signal = "SIGTERM";  // "KILL", "SIGKILL", "9", ...

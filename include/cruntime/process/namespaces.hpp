@@ -2,7 +2,9 @@
 // which it unshares afterwards, and whether a second fork is needed. Pure: no syscalls.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,13 @@
 namespace cruntime::process {
 
 int namespace_clone_flag(spec::NamespaceType type);
+// The namespace's file in /proc/<pid>/ns/: "pid", "net", "mnt", "ipc", "uts", "user", "cgroup",
+// "time".
+std::string_view namespace_proc_file(spec::NamespaceType type);
+inline constexpr std::array kNamespaceTypes = {
+    spec::NamespaceType::kPid, spec::NamespaceType::kNetwork, spec::NamespaceType::kMount,
+    spec::NamespaceType::kIpc, spec::NamespaceType::kUts,     spec::NamespaceType::kUser,
+    spec::NamespaceType::kCgroup, spec::NamespaceType::kTime};
 
 struct NamespaceJoin {
   spec::NamespaceType type;

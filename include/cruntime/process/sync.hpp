@@ -13,11 +13,22 @@
 //  kReady                -->                   write state.json, exit; init blocks on the exec fifo
 //  kError{wire}          -->                   any time; terminal
 //
+// The same socket serves `exec` (process/exec.hpp), with a shorter exchange:
+//
+//  exec child                              parent (spawn_exec)
+//                        <-- kParentReady      v1: the child is in the container's cgroups
+//  kInitPid{pid}         -->                   only after the fork into a joined pid/time ns
+//  kSeccompFd + fd       -->                   only with a notify action
+//                        <-- kSeccompDone
+//  kError{wire}          -->                   any time; terminal
+//  EOF                                         execve succeeded (the child's end is CLOEXEC)
+//
 // Wire: one sendmsg per message = {u32 type, u32 length} + payload (≤ kMaxPayload) + optional fds.
 // SEQPACKET keeps message boundaries, so a short or oversized message is a protocol error.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,8 +72,11 @@ class SyncSocket {
   explicit SyncSocket(UniqueFd fd) : fd_(std::move(fd)) {}
 
   Result<void> send(MsgType type, std::string_view payload = {}, std::span<const int> fds = {});
-  // EOF → Error "init exited before <what>"; kError → the peer's Error.
+  // EOF → Error "the other side exited"; kError → the peer's Error.
   Result<Msg> recv();
+  // The same, but EOF (every copy of the other end closed) is nullopt: for an exec'd process,
+  // whose end is CLOEXEC, EOF is the news that execve succeeded.
+  Result<std::optional<Msg>> recv_or_eof();
   // recv() and require `type`; anything else is a protocol error naming both types.
   Result<Msg> expect(MsgType type);
   // The child's last word: send kError carrying `error` (best effort).

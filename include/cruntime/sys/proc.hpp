@@ -38,5 +38,8 @@ bool is_alive(pid_t pid, uint64_t start_time);
 // Threads of the calling process (entries of /proc/self/task). cruntime must be single-threaded
 // when it clones the container init (architecture.md "Single-threaded until clone").
 Result<size_t> thread_count();
+// An error unless thread_count() is 1: after fork in a multithreaded process only
+// async-signal-safe calls are allowed, and our children allocate, format and parse.
+Result<void> assert_single_threaded();
 
 }  // namespace cruntime::sys

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
@@ -23,6 +24,8 @@ Result<CloneResult> clone3(uint64_t flags, int cgroup_fd = -1);
 Result<UniqueFd> pidfd_open(pid_t pid);
 Result<void> pidfd_send_signal(int pidfd, int signo);
 Result<void> close_range_cloexec(unsigned first);
+// Close every fd >= `first` except those in `keep`.
+Result<void> close_fds_except(std::vector<int> keep, unsigned first);
 Result<void> pivot_root(const char* new_root, const char* put_old);
 
 // waitpid retrying EINTR; returns the raw status.

@@ -28,6 +28,10 @@ Result<Config> load_config(const std::string& path);
 std::string dump_config(const Config& config, int indent = 2);
 std::string dump_config_tabs(const Config& config);
 
+// A `process` object on its own (`exec --process FILE`); errors are framed by `name` and name
+// the field as config.json's would: `p.json: process.user.uid: expected number, got string`.
+Result<Process> parse_process(std::string_view text, std::string_view name);
+
 // A LinuxResources object on its own (`update --resources`); errors are framed by `name`.
 Result<LinuxResources> parse_resources(std::string_view text, std::string_view name);
 

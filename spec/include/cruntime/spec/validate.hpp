@@ -29,4 +29,8 @@ std::vector<Problem> warnings(const Config& config);
 // (and "(and N more problems)" when there are several); ok when there are none.
 Result<void> check(const Config& config);
 
+// The checks validate() makes of config.json's `process`, for a process object on its own
+// (`exec`): "<name>: process.cwd: must be an absolute path, got \"x\"" for the first problem.
+Result<void> check_process(const Process& process, std::string_view name);
+
 }  // namespace cruntime::spec

@@ -1,0 +1,58 @@
+// The last steps every container process takes before execve, shared by the init (child.cpp)
+// and the processes `exec` starts (exec_child.cpp): limits, cwd, environment, args[0], fds,
+// credentials, seccomp, execve.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/process/sync.hpp"
+#include "cruntime/spec/config.hpp"
+
+namespace cruntime::process {
+
+// What a process carries from setup to execve.
+struct Payload {
+  std::string path;  // args[0] resolved with the container's PATH
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+};
+
+// rlimits, scheduler, ioPriority, execCPUAffinity of `process`; linux.personality of `config`.
+Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process);
+
+// chdir into process.cwd and make sure the result is inside the container: a leaked host
+// directory fd as cwd was CVE-2024-21626. Call after the root is the container's.
+Result<void> enter_cwd(const spec::Process& process);
+
+// cwd entered, then env (with `extra_env` and HOME) and args[0] resolved, so a bad path fails
+// before the caller is told the process is ready (runc and youki do the same).
+Result<Payload> prepare_payload(const spec::Process& process,
+                                const std::vector<std::string>& extra_env);
+
+// Only stdio and fds 3 .. 3+preserve_fds-1 survive execve; everything else becomes CLOEXEC.
+Result<void> seal_fds(int preserve_fds);
+
+// linux.seccomp of `config`, or nullptr.
+const spec::Seccomp* config_seccomp(const spec::Config& config);
+// Whether the filter goes on in apply_credentials (true) or in exec_payload (false). Loading
+// needs CAP_SYS_ADMIN unless no_new_privs is set, so without it the filter goes on before the
+// capabilities are dropped; with it, last, right before execve — unless a notify action needs
+// the listener fd to reach the runtime before the process is reported ready.
+bool seccomp_loads_early(const spec::Process& process, const spec::Seccomp* seccomp);
+
+// The bounding set, user and groups, capabilities and no_new_privs, in the order the kernel
+// needs (and seccomp first when seccomp_loads_early). A notify fd goes to the runtime over
+// `sync` (kSeccompFd, answered by kSeccompDone).
+Result<void> apply_credentials(const spec::Process& process, const spec::Seccomp* seccomp,
+                               SyncSocket& sync);
+
+// The filter apply_credentials left for last (when !seccomp_loads_early).
+Result<void> load_late_seccomp(const spec::Process& process, const spec::Seccomp* seccomp);
+
+// execve. Returns only on failure, with the error naming args[0] as podman expects
+// (`exec: "x": ...`).
+Result<void> exec_payload(const Payload& payload);
+
+}  // namespace cruntime::process

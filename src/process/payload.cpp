@@ -1,0 +1,105 @@
+// The last steps of every container process before execve (init and exec alike).
+#include "cruntime/process/payload.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <span>
+
+#include "cruntime/process/process_setup.hpp"
+#include "cruntime/security/security.hpp"
+#include "cruntime/sys/syscalls.hpp"
+
+namespace cruntime::process {
+
+Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process) {
+  if (process.rlimits) CR_TRY_CTX(apply_rlimits(*process.rlimits), "process.rlimits");
+  if (process.scheduler) CR_TRY_CTX(apply_scheduler(*process.scheduler), "process.scheduler");
+  if (process.io_priority) CR_TRY_CTX(apply_io_priority(*process.io_priority), "process.ioPriority");
+  if (process.exec_cpu_affinity) {
+    CR_TRY_CTX(apply_cpu_affinity(*process.exec_cpu_affinity), "process.execCPUAffinity");
+  }
+  if (config.linux_config && config.linux_config->personality) {
+    CR_TRY_CTX(apply_personality(*config.linux_config->personality), "linux.personality");
+  }
+  return {};
+}
+
+Result<void> enter_cwd(const spec::Process& process) {
+  if (::chdir(process.cwd.c_str()) != 0) {
+    return fail(Error::sys(errno, fmt::format("process.cwd: chdir {}", process.cwd)));
+  }
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf) == nullptr || buf[0] != '/') {
+    return fail_msg("process.cwd: {} is outside the container", process.cwd);
+  }
+  return {};
+}
+
+Result<Payload> prepare_payload(const spec::Process& process,
+                                const std::vector<std::string>& extra_env) {
+  CR_TRY(enter_cwd(process));
+  Payload payload;
+  payload.env = build_environment(process, extra_env);
+  payload.argv = process.args.value_or(std::vector<std::string>{});
+  if (payload.argv.empty()) return fail_msg("process.args: must not be empty");
+  payload.path = CR_TRY(resolve_executable(payload.argv[0], payload.env));
+  return payload;
+}
+
+Result<void> seal_fds(int preserve_fds) {
+  for (int fd = 3; fd < 3 + preserve_fds; ++fd) {
+    if (::fcntl(fd, F_SETFD, 0) != 0) return fail(Error::sys(errno, fmt::format("preserve fd {}", fd)));
+  }
+  return sys::close_range_cloexec(static_cast<unsigned>(3 + preserve_fds));
+}
+
+const spec::Seccomp* config_seccomp(const spec::Config& config) {
+  if (!config.linux_config || !config.linux_config->seccomp) return nullptr;
+  return &*config.linux_config->seccomp;
+}
+
+bool seccomp_loads_early(const spec::Process& process, const spec::Seccomp* seccomp) {
+  if (seccomp == nullptr) return false;
+  return !process.no_new_privileges.value_or(false) || security::seccomp_uses_notify(*seccomp);
+}
+
+Result<void> apply_credentials(const spec::Process& process, const spec::Seccomp* seccomp,
+                               SyncSocket& sync) {
+  if (seccomp_loads_early(process, seccomp)) {
+    auto notify = CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
+    if (notify) {
+      int fd = notify->get();
+      CR_TRY(sync.send(MsgType::kSeccompFd, {}, std::span<const int>(&fd, 1)));
+      CR_TRY(sync.expect(MsgType::kSeccompDone));
+    }
+  }
+  spec::Capabilities none;
+  const spec::Capabilities& caps = process.capabilities ? *process.capabilities : none;
+  if (process.capabilities) CR_TRY_CTX(security::drop_bounding_set(caps), "process.capabilities");
+  CR_TRY_CTX(security::switch_user(process.user), "process.user");
+  if (process.capabilities) CR_TRY_CTX(security::apply_capabilities(caps), "process.capabilities");
+  if (process.no_new_privileges.value_or(false)) CR_TRY(security::set_no_new_privs());
+  return {};
+}
+
+Result<void> load_late_seccomp(const spec::Process& process, const spec::Seccomp* seccomp) {
+  if (seccomp == nullptr || seccomp_loads_early(process, seccomp)) return {};
+  CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
+  return {};
+}
+
+Result<void> exec_payload(const Payload& payload) {
+  std::vector<char*> argv;
+  for (const auto& a : payload.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const auto& e : payload.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  ::execve(payload.path.c_str(), argv.data(), envp.data());
+  return fail(Error::sys(errno, fmt::format("exec: \"{}\"", payload.argv[0])));
+}
+
+}  // namespace cruntime::process
