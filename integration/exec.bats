@@ -19,10 +19,7 @@ field() {
 	awk -v k="$2:" '$1 == k { print $2 }' <<<"$1"
 }
 
-# requires_time_ns / requires_freezer: what some tests need of the host.
-requires_time_ns() {
-	[ -e /proc/self/ns/time ] || skip "this kernel has no time namespaces"
-}
+# requires_freezer: pause needs a freezer (v1 hierarchy, or cgroup v2).
 requires_freezer() {
 	[ -d /sys/fs/cgroup/freezer ] || [ -e /sys/fs/cgroup/cgroup.freeze ] ||
 		[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || skip "no cgroup freezer on this host"
@@ -67,11 +64,16 @@ no_exec_left() {
 }
 
 @test "exec joins every namespace of the init, user and time included, and its cgroup" {
-	requires_time_ns
 	add_userns
-	start_ct '.linux.namespaces += [{"type": "time"}]'
+	# The time namespace only where the host has them; every other namespace is checked anyway.
+	local namespaces=(user mnt pid net ipc uts cgroup)
+	if host_has_timens; then
+		update_config '.linux.namespaces += [{"type": "time"}]'
+		namespaces+=(time)
+	fi
+	start_ct
 	local ns want got
-	for ns in user mnt pid net ipc uts cgroup time; do
+	for ns in "${namespaces[@]}"; do
 		want="$(readlink "/proc/$INIT/ns/$ns")"
 		ex -0 ct readlink "/proc/self/ns/$ns"
 		[ "$output" = "$want" ] || fail "$ns: exec'd process in $output, init in $want"
@@ -266,6 +268,21 @@ no_exec_left() {
 	grep -qx got-term "$BATS_TEST_TMPDIR/fg.out"
 }
 
+# Without a pid namespace an orphan of the exec'd process is reparented to the nearest subreaper:
+# the foreground exec (runc's default), or not it with --no-subreaper.
+@test "foreground exec is the subreaper of the process's orphans unless --no-subreaper" {
+	start_ct '.linux.namespaces = [.linux.namespaces[] | select(.type != "pid")]'
+	local script='(sleep 30 & echo $! >/tmp/orphan); sleep 1
+		echo "$(awk "\$1 == \"PPid:\" {print \$2}" /proc/$(cat /tmp/orphan)/status) $(awk "\$1 == \"PPid:\" {print \$2}" /proc/$$/status)"
+		kill $(cat /tmp/orphan)'
+	ex -0 ct sh -c "$script"
+	read -r orphan_parent exec_parent <<<"$output"
+	[ "$orphan_parent" = "$exec_parent" ] || fail "orphan's parent $orphan_parent, cruntime exec $exec_parent"
+	ex -0 --no-subreaper ct sh -c "$script"
+	read -r orphan_parent exec_parent <<<"$output"
+	[ "$orphan_parent" != "$exec_parent" ] || fail "--no-subreaper: cruntime exec $exec_parent still adopted the orphan"
+}
+
 @test "exec -t in the foreground relays a pty owned by the process's uid, group tty (under script(1))" {
 	requires script
 	start_ct
@@ -429,6 +446,7 @@ no_exec_left() {
 }
 
 @test "exec under a notify filter: the listener gets the exec'd process's fd and answers for it" {
+	requires_seccomp_action user_notif
 	local sock="$BATS_TEST_TMPDIR/seccomp.sock" state="$BATS_TEST_TMPDIR/listener"
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$sock"'",
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'

@@ -252,3 +252,152 @@ plant_state() {
 			configPath: ($bundle + "/config.json")
 		} | '"$edit" >"$dir/state.json"
 }
+
+# ---- what this host has ------------------------------------------------------------------
+# CI runs on machines unlike this one (another kernel, disk scheduler, cgroup layout, sysctls).
+# A test checks what the host offers: host_has_* answer, requires_* skip the test with the
+# reason. Use requires_* before a test's first check, or after the checks that do not need the
+# feature (bats' skip then ends the test with everything before it checked).
+
+# kernel_at_least MAJOR MINOR: the running kernel is MAJOR.MINOR or newer.
+kernel_at_least() {
+	local major minor
+	IFS=. read -r major minor _ <<<"$(uname -r)"
+	minor="${minor%%[!0-9]*}"
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "${minor:-0}" -ge "$2" ]; }
+}
+
+requires_kernel() {
+	kernel_at_least "$1" "$2" || skip "needs Linux $1.$2+ (this host runs $(uname -r))"
+}
+
+# cgroup_v1_mount CONTROLLER: the mount point of the v1 hierarchy with CONTROLLER (or
+# name=NAME), empty when there is none.
+cgroup_v1_mount() {
+	awk -v c="$1" '{ for (i = 7; $i != "-"; i++); if ($(i + 1) != "cgroup") next
+		n = split($(i + 3), o, ","); for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit } }' \
+		/proc/self/mountinfo
+}
+
+# host_has_cgroup_v1: some cgroup v1 hierarchy is mounted (a legacy or hybrid host).
+host_has_cgroup_v1() {
+	awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup") found = 1 } END { exit !found }' \
+		/proc/self/mountinfo
+}
+
+requires_cgroup_v1() {
+	host_has_cgroup_v1 || skip "no cgroup v1 hierarchy on this host (cgroup v2 is tested in integration/vm)"
+}
+
+host_has_v1_controller() {
+	local c
+	for c in "$@"; do
+		[ -n "$(cgroup_v1_mount "$c")" ] || return 1
+	done
+}
+
+# requires_v1_controller CONTROLLER...: skip unless each has a mounted v1 hierarchy.
+requires_v1_controller() {
+	local c
+	for c in "$@"; do
+		[ -n "$(cgroup_v1_mount "$c")" ] || skip "no cgroup v1 $c hierarchy on this host"
+	done
+}
+
+# host_has_cgroup_file CONTROLLER FILE: a cgroup of CONTROLLER's v1 hierarchy has FILE. Many
+# files are not in the root cgroup (pids.max, blkio.bfq.weight), so a throwaway child cgroup is
+# looked at too; it is removed at once.
+host_has_cgroup_file() {
+	local mnt probe found=1
+	mnt="$(cgroup_v1_mount "$1")"
+	[ -n "$mnt" ] || return 1
+	[ -e "$mnt/$2" ] && return 0
+	probe="$mnt/cruntime-probe-$$-$RANDOM"
+	mkdir "$probe" 2>/dev/null || return 1
+	[ -e "$probe/$2" ] && found=0
+	rmdir "$probe"
+	return "$found"
+}
+
+# requires_cgroup_file CONTROLLER FILE
+requires_cgroup_file() {
+	requires_v1_controller "$1"
+	host_has_cgroup_file "$1" "$2" || skip "no $2 in the cgroup v1 $1 hierarchy of this host"
+}
+
+# cpu_list_first LIST / cpu_list_last LIST: the lowest and highest cpu of a cpuset(7) list.
+cpu_list_first() { awk -F'[-,]' '{ print $1 }' <<<"$1"; }
+cpu_list_last() { awk -F'[-,]' '{ print $NF }' <<<"$1"; }
+
+# own_cpus: the cpus this shell (and so the runtime) may run on.
+own_cpus() {
+	awk '$1 == "Cpus_allowed_list:" { print $2 }' /proc/self/status
+}
+
+# host_has_userns: a new user namespace can be made (user.max_user_namespaces may be 0).
+host_has_userns() {
+	[ -e /proc/self/ns/user ] && unshare --user true 2>/dev/null
+}
+
+requires_userns() {
+	host_has_userns || skip "user namespaces are not available on this host (user.max_user_namespaces: $(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo none))"
+}
+
+# host_has_timens: time namespaces (Linux 5.6+, CONFIG_TIME_NS).
+host_has_timens() {
+	[ -e /proc/self/ns/time ] && unshare --time true 2>/dev/null
+}
+
+requires_timens() {
+	host_has_timens || skip "no time namespaces on this host ($(uname -r))"
+}
+
+# requires_seccomp_action NAME: the kernel offers the seccomp action (its name in
+# /proc/sys/kernel/seccomp/actions_avail: user_notif, kill_process, log, ...).
+host_has_seccomp_action() {
+	grep -qw -- "$1" /proc/sys/kernel/seccomp/actions_avail 2>/dev/null
+}
+
+requires_seccomp_action() {
+	host_has_seccomp_action "$1" || skip "the kernel has no seccomp action $1 ($(cat /proc/sys/kernel/seccomp/actions_avail 2>/dev/null))"
+}
+
+# fs_type PATH: the filesystem type of PATH as stat -f names it (ext2/ext3 for ext4 too, tmpfs, ...).
+fs_type() {
+	stat -f -c %T "$1"
+}
+
+# host_has_idmap_fs FSTYPE: id-mapped mounts of FSTYPE work on this kernel (mount_setattr(2)
+# with MOUNT_ATTR_IDMAP: ext4, xfs and vfat since 5.12, btrfs 5.15, tmpfs 6.3).
+host_has_idmap_fs() {
+	case "$1" in
+	ext2/ext3 | xfs | msdos) kernel_at_least 5 12 ;;
+	btrfs) kernel_at_least 5 15 ;;
+	tmpfs) kernel_at_least 6 3 ;;
+	*) return 1 ;;
+	esac
+}
+
+# requires_idmap_fs FSTYPE...
+requires_idmap_fs() {
+	local t
+	for t in "$@"; do
+		host_has_idmap_fs "$t" || skip "id-mapped mounts of $t are not supported by this kernel ($(uname -r))"
+	done
+}
+
+# wait_for_exit PID [SECONDS]: until PID is gone or a zombie (default 10 s); a killed process
+# may take a moment to die on a loaded machine.
+wait_for_exit() {
+	local pid="$1" tries=$((${2:-10} * 20)) stat state
+	while [ "$tries" -gt 0 ]; do
+		stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 0
+		# comm (field 2) may hold spaces: the state follows the last ") ".
+		state="${stat##*) }"
+		state="${state%% *}"
+		[ -z "$stat" ] || [ "$state" = Z ] || [ "$state" = X ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	fail "process $pid still alive: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+}

@@ -129,8 +129,7 @@ hooks_log() {
 	assert_nothing_left
 	local hook_pid
 	hook_pid="$(cat "$SHARED/hook.pid")"
-	[ ! -e "/proc/$hook_pid" ] || [ "$(awk '{print $3}' "/proc/$hook_pid/stat")" = Z ] ||
-		fail "the timed-out hook $hook_pid is still running"
+	wait_for_exit "$hook_pid" || fail "the timed-out hook $hook_pid is still running"
 	[ ! -e "$SHARED/marker" ]
 }
 

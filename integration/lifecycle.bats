@@ -175,7 +175,7 @@ teardown() { lc_teardown; }
 	[ -z "$output" ]
 	[ ! -e "$TEST_ROOT/ct" ]
 	# Gone (or at least not the same process any more).
-	local tries=100
+	local tries=200
 	while [ -e "/proc/$pid" ] && [ "$(proc_start_time "$pid" 2>/dev/null)" = "$start" ] &&
 		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] && [ "$tries" -gt 0 ]; do
 		sleep 0.05
@@ -200,8 +200,7 @@ teardown() { lc_teardown; }
 
 	rund -0 cr delete --force ct
 	[ ! -e "$TEST_ROOT/ct" ]
-	[ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ] ||
-		fail "init $pid survived delete --force"
+	wait_for_exit "$pid" || fail "init $pid survived delete --force"
 }
 
 @test "delete --force of a stopped container, of a missing id, and twice" {

@@ -163,9 +163,17 @@ mounts_under_tmpdir() {
 	grep -F -- "$BATS_TEST_TMPDIR" /proc/self/mountinfo || true
 }
 
+# mounts_changed: the host's mounts (mount point onwards) that appeared (+) or went (-) since
+# snapshot_host; something else on the machine mounting meanwhile shows up here too.
+mounts_changed() {
+	diff <(echo "$SNAP_MOUNTINFO") <(cut -d' ' -f5- /proc/self/mountinfo | sort) |
+		sed -n 's/^> /+ /p; s/^< /- /p'
+}
+
 # snapshot_host: remember what assert_nothing_left compares against.
 snapshot_host() {
 	SNAP_MOUNTS="$(wc -l </proc/self/mountinfo)"
+	SNAP_MOUNTINFO="$(cut -d' ' -f5- /proc/self/mountinfo | sort)"
 	SNAP_ROOT="$(ls -A "$TEST_ROOT")"
 }
 
@@ -178,7 +186,7 @@ assert_nothing_left() {
 	now="$(cr list -q)" || fail "list -q failed" || return 1
 	[ -z "$now" ] || fail "list -q shows: $now" || return 1
 	# The init may take a moment to die after its parent reported the failure.
-	local tries=40
+	local tries=200
 	while leaked="$(leaked_processes)" && [ -n "$leaked" ] && [ "$tries" -gt 0 ]; do
 		sleep 0.05
 		tries=$((tries - 1))
@@ -188,7 +196,7 @@ assert_nothing_left() {
 	done)" || return 1
 	[ -z "$(mounts_under_tmpdir)" ] || fail "mounts left behind: $(mounts_under_tmpdir)" || return 1
 	[ "$(wc -l </proc/self/mountinfo)" -eq "$SNAP_MOUNTS" ] ||
-		fail "host mount count changed from $SNAP_MOUNTS to $(wc -l </proc/self/mountinfo)"
+		fail "host mount count changed from $SNAP_MOUNTS to $(wc -l </proc/self/mountinfo): $(mounts_changed)"
 }
 
 # assert_one_error_line [SUBSTRING]: stderr of the last rund is exactly one `cruntime: ...`
@@ -237,7 +245,9 @@ sleeper_args() {
 
 # add_userns: a new user namespace mapping container ids 0-65535 to host 100000-165535, with the
 # image owned by the container's root and the test directories reachable by it (as with runc).
+# Skips the test where the host allows no user namespaces.
 add_userns() {
+	requires_userns
 	local dir="$BUNDLE"
 	while [ "$dir" != / ]; do
 		[ "$(stat -c %u "$dir")" = 0 ] && chmod o+x "$dir"

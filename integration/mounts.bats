@@ -454,10 +454,18 @@ idmap_source() {
 	chown 1000:1000 "$IDSRC/user-file"
 }
 
+# requires_idmap: skip unless this kernel id-maps mounts of $IDSRC's filesystem (the mappings are
+# a user namespace's, so those must be available too).
+requires_idmap() {
+	requires_userns
+	requires_idmap_fs "$(fs_type "$IDSRC")"
+}
+
 MAPS='[{"containerID": 0, "hostID": 100000, "size": 65536}]'
 
 @test "idmap with the mount's mappings: owners show mapped, files created land unmapped" {
 	idmap_source
+	requires_idmap
 	add_mount '{"destination": "/id", "type": "bind", "source": "'"$IDSRC"'",
 		"options": ["bind", "idmap"], "uidMappings": '"$MAPS"', "gidMappings": '"$MAPS"'}'
 	# Creating needs an id the mapping covers: host 100000 is on-disk 0.
@@ -474,6 +482,7 @@ created" ]
 
 @test "idmap: root (unmapped by the mount) cannot create files there" {
 	idmap_source
+	requires_idmap
 	add_mount '{"destination": "/id", "type": "bind", "source": "'"$IDSRC"'",
 		"options": ["bind"], "uidMappings": '"$MAPS"', "gidMappings": '"$MAPS"'}'
 	run_sh -0 '{ echo x >/id/by-root; } 2>&1; stat -c %u /id/root-file'
@@ -485,6 +494,7 @@ created" ]
 
 @test "idmap without mappings uses the container's user namespace" {
 	idmap_source
+	requires_idmap
 	add_userns  # the same 0 → 100000 mapping as $MAPS
 	add_mount '{"destination": "/id", "type": "bind", "source": "'"$IDSRC"'", "options": ["rbind", "idmap"]}'
 	add_mount '{"destination": "/idro", "type": "bind", "source": "'"$IDSRC"'",
@@ -504,8 +514,11 @@ sh: can't create /idro/no: Read-only file system" ]
 
 @test "idmap maps only the bind, ridmap its submounts too" {
 	idmap_source
-	mkdir -p "$IDSRC/sub"
-	host_mount -t tmpfs tmpfs "$IDSRC/sub"
+	requires_idmap
+	# The submount: a bind from the same filesystem, which requires_idmap found id-mappable (a
+	# tmpfs could only be id-mapped from Linux 6.3 on).
+	mkdir -p "$IDSRC/sub" "$BATS_TEST_TMPDIR/subsrc"
+	host_mount --bind "$BATS_TEST_TMPDIR/subsrc" "$IDSRC/sub"
 	echo sub >"$IDSRC/sub/file"
 	add_mount '{"destination": "/flat", "type": "bind", "source": "'"$IDSRC"'",
 		"options": ["rbind", "idmap"], "uidMappings": '"$MAPS"', "gidMappings": '"$MAPS"'}'
@@ -520,6 +533,7 @@ sh: can't create /idro/no: Read-only file system" ]
 }
 
 @test "idmap of a filesystem that cannot be id-mapped: one error line naming the mount" {
+	requires_userns
 	add_mount '{"destination": "/id", "type": "bind", "source": "/sys/kernel",
 		"options": ["rbind", "idmap"], "uidMappings": '"$MAPS"', "gidMappings": '"$MAPS"'}'
 	set_args true

@@ -52,7 +52,7 @@ info() {
 	set_args sh -c 'exit 0'
 	rund -0 cr create -b "$BUNDLE" --console-socket "$SOCK" ct
 	wait_for_file "$INFO"
-	# recvtty waits a second after the message for the sender to hang up (§8.1: send, then close).
+	# recvtty waits up to 5 s after the message for the sender to hang up (§8.1: send, then close).
 	[ "$(info eof)" = 1 ] || fail "the connection stayed open after the message (until start)"
 	rund -0 cr start ct
 	wait_recvtty
@@ -78,6 +78,18 @@ info() {
 	[ "${lines[5]}" = "88:0" ]
 	[ "${lines[6]}" = "88:0" ]
 	[ "${lines[7]}" = stdin-is-a-tty ]
+}
+
+@test "the pty slave belongs to the process's uid and keeps devpts' group (tty, gid=5)" {
+	start_recvtty
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'stat -c %u:%g "$(tty)"'
+	rund -0 cr run -d -b "$BUNDLE" --console-socket "$SOCK" ct
+	wait_recvtty
+	# The default config mounts devpts with gid=5: the group stays tty, not the process's gid.
+	[ "$(jq -r '.mounts[] | select(.destination == "/dev/pts") | .options[]' "$BUNDLE/config.json" | grep -c '^gid=5$')" = 1 ]
+	[ "$(tr -d '\r' <"$TTY_OUT")" = 1000:5 ] || fail "slave owner: $(cat "$TTY_OUT")"
+	wait_for_status ct stopped
 }
 
 @test "the pty is interactive: input typed into the master reaches the shell" {

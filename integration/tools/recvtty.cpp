@@ -3,7 +3,7 @@
 //
 // usage: recvtty [--info FILE] [--write TEXT] [--timeout SECONDS] SOCKET
 //   --info FILE    key=value lines: cmsgs, fds, truncated, eof (1 if the sender closed the
-//                  connection within a second of its message), name, pty_master (1 if the fd
+//                  connection within 5 s of its message), name, pty_master (1 if the fd
 //                  is /dev/ptmx-like and answers TIOCGPTN), ptn, rows, cols. Written atomically.
 //   --write TEXT   written to the master after receipt (e.g. input for a shell).
 //   --timeout S    give up (exit 3) if no connection or no EOF within S seconds (default 30).
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   }
   cruntime::tools::Message message;
   bool eof = false;
-  if (!cruntime::tools::receive_all(conn.get(), message, 1000, eof)) {
+  if (!cruntime::tools::receive_all(conn.get(), message, 5000, eof)) {
     fmt::print(stderr, "recvtty: recvmsg: {}\n", std::strerror(errno));
     return 1;
   }

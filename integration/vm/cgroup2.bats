@@ -22,6 +22,7 @@ teardown() { vm_teardown; }
 # ---- memory ---------------------------------------------------------------------------------
 
 @test "memory: limit, swap and reservation → memory.max, memory.swap.max (swap - limit), memory.low" {
+	v2_has_file memory memory.swap.max || skip "no memory.swap.max: this kernel does not account swap"
 	set_resources '{"memory": {"limit": 67108864, "swap": 100663296, "reservation": 33554432}}'
 	create_ct
 	assert_cg_file memory.max 67108864
@@ -33,7 +34,8 @@ teardown() { vm_teardown; }
 	set_resources '{"memory": {"limit": -1, "swap": -1}}'
 	create_ct
 	assert_cg_file memory.max max
-	assert_cg_file memory.swap.max max
+	# Without swap accounting the swap value is a no-op (runc).
+	[ ! -e "$CGDIR/memory.swap.max" ] || assert_cg_file memory.swap.max max
 }
 
 @test "memory: an allocation over memory.max is OOM-killed and memory.events counts it" {
@@ -61,11 +63,15 @@ teardown() { vm_teardown; }
 @test "cpu: shares → cpu.weight (the default 1024 → the default 100), quota/period → cpu.max" {
 	# runc since opencontainers/runc#4785 (and crun): a quadratic in log2(shares) through
 	# (2, 1), (1024, 100) and (262144, 10000); the older linear formula gave 39 for 1024.
-	set_resources '{"cpu": {"shares": 1024, "quota": 50000, "period": 100000, "burst": 10000}}'
+	# cpu.max.burst is Linux 5.14+: the burst is set and checked where the kernel has it.
+	local burst=0
+	v2_has_file cpu cpu.max.burst && burst=1
+	set_resources '{"cpu": {"shares": 1024, "quota": 50000, "period": 100000}}'
+	[ "$burst" = 0 ] || update_config '.linux.resources.cpu.burst = 10000'
 	create_ct
 	assert_cg_file cpu.weight 100
 	assert_cg_file cpu.max "50000 100000"
-	assert_cg_file cpu.max.burst 10000
+	[ "$burst" = 0 ] || assert_cg_file cpu.max.burst 10000
 }
 
 @test "cpu: shares 262144 and 2 → cpu.weight 10000 and 1; quota -1 → max" {
@@ -126,12 +132,20 @@ teardown() { vm_teardown; }
 # ---- io and unified -------------------------------------------------------------------------
 
 @test "blockIO: weight → io.bfq.weight, or io.weight (converted) without BFQ" {
+	# Decided before create: with neither file the runtime refuses the weight (runc).
+	local file
+	if v2_has_file io io.bfq.weight; then
+		file=io.bfq.weight
+	elif v2_has_file io io.weight; then
+		file=io.weight
+	else
+		skip "neither io.bfq.weight nor io.weight in this kernel"
+	fi
 	set_resources '{"blockIO": {"weight": 500}}'
 	create_ct
-	if [ -e "$CGDIR/io.bfq.weight" ]; then
+	if [ "$file" = io.bfq.weight ]; then
 		assert_cg_file io.bfq.weight "default 500"
 	else
-		[ -e "$CGDIR/io.weight" ] || skip "neither io.bfq.weight nor io.weight in this kernel"
 		# runc: 1 + (weight - 10) * 9999 / 990
 		assert_cg_file io.weight "default 4950"
 	fi
@@ -322,6 +336,11 @@ start_two_sleeps() {
 	wait_until 10 cg_procs_are 2 || fail "the container's processes did not show up"
 }
 
+# cpu_usage_above N: the test cgroup's cpu.stat usage_usec is above N.
+cpu_usage_above() {
+	[ "$(cg_key cpu.stat usage_usec)" -gt "$1" ]
+}
+
 @test "pause freezes the cgroup (cgroup.freeze, cgroup.events frozen 1), resume thaws it" {
 	run_detached 'while :; do :; done'
 	wait_until 10 cg_procs_are 1 || fail "no process in the cgroup"
@@ -342,9 +361,8 @@ start_two_sleeps() {
 	status_is ct running || fail "status after resume: $(status_of ct)"
 	assert_cg_file cgroup.freeze 0
 	[ "$(cg_key cgroup.events frozen)" = 0 ]
-	sleep 0.3
-	after="$(cg_key cpu.stat usage_usec)"
-	[ "$after" -gt "$before" ] || fail "cpu usage did not grow after resume"
+	# Polled: under TCG on a loaded host the thawed loop may wait a while for a vCPU.
+	wait_until 10 cpu_usage_above "$before" || fail "cpu usage did not grow after resume"
 	rund -1 cr resume ct
 	[[ "$stderr" == *"container not paused"* ]] || fail "resume twice: $stderr"
 	# A paused container dies on SIGKILL and delete --force removes its cgroup.
@@ -355,10 +373,13 @@ start_two_sleeps() {
 
 @test "update changes the v2 files, keeps what it does not name, and rolls back a failure" {
 	set_resources '{"memory": {"limit": 67108864}, "cpu": {"quota": 20000, "period": 100000}, "pids": {"limit": 40}}'
+	# --memory-swap needs swap accounting (memory.swap.max); without it the rest is checked.
+	local swap=()
+	v2_has_file memory memory.swap.max && swap=(--memory-swap 256m)
 	start_two_sleeps
-	rund -0 cr update --memory 128m --memory-swap 256m --pids-limit 50 --cpu-share 1024 --cpu-quota 30000 ct
+	rund -0 cr update --memory 128m "${swap[@]}" --pids-limit 50 --cpu-share 1024 --cpu-quota 30000 ct
 	assert_cg_file memory.max 134217728
-	assert_cg_file memory.swap.max 134217728
+	[ "${#swap[@]}" -eq 0 ] || assert_cg_file memory.swap.max 134217728
 	assert_cg_file pids.max 50
 	assert_cg_file cpu.weight 100
 	assert_cg_file cpu.max "30000 100000"

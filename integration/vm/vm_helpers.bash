@@ -231,3 +231,20 @@ status_is() {
 log_says() {
 	grep -qF -- "$1" "$CRUNTIME_LOG" 2>/dev/null
 }
+
+# v2_has_file CONTROLLER FILE: a child cgroup with CONTROLLER enabled has FILE (most files are
+# not in the root cgroup; which exist depends on the kernel: io.bfq.weight needs BFQ,
+# memory.swap.max swap accounting). The probe cgroup below $CG_PARENT is removed at once;
+# enabling the controller there is what the runtime does for every test cgroup anyway.
+v2_has_file() {
+	local parent="$CGROUP_MNT$CG_PARENT" probe found=1
+	grep -qw "$1" "$CGROUP_MNT/cgroup.controllers" || return 1
+	mkdir -p "$parent" || return 1
+	echo "+$1" >"$CGROUP_MNT/cgroup.subtree_control" 2>/dev/null
+	echo "+$1" >"$parent/cgroup.subtree_control" 2>/dev/null
+	probe="$parent/probe-$$"
+	mkdir "$probe" || return 1
+	[ -e "$probe/$2" ] && found=0
+	rmdir "$probe"
+	return "$found"
+}

@@ -98,16 +98,6 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   return manager;
 }
 
-// --pidfd-socket (cli-contract §8.2): one message, payload "standard", the init's pidfd.
-Result<void> send_pidfd(const std::string& socket_path, pid_t pid) {
-  if (socket_path.empty()) return {};
-  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
-  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
-  int fd = pidfd.get();
-  CR_TRY_CTX(sys::send_with_fds(sock.get(), "standard", std::span<const int>(&fd, 1)), "--pidfd-socket");
-  return {};
-}
-
 Result<void> write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
   CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
@@ -122,6 +112,15 @@ void run_poststop_after_failure(const spec::Config& config, const spec::StoredSt
 }
 
 }  // namespace
+
+Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name) {
+  if (socket_path.empty()) return {};
+  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
+  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
+  int fd = pidfd.get();
+  CR_TRY_CTX(sys::send_with_fds(sock.get(), name, std::span<const int>(&fd, 1)), "--pidfd-socket");
+  return {};
+}
 
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
                                           const CreateOptions& options, PreparedBundle prepared) {
@@ -191,7 +190,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   stored.init_pid = handle->pid;
   stored.init_start_time = handle->start_time;
   CR_TRY(dir.write_state(stored));
-  CR_TRY(send_pidfd(options.pidfd_socket, handle->pid));
+  CR_TRY(send_pidfd(options.pidfd_socket, handle->pid, "standard"));
   CR_TRY(write_pid_file(prepared.pid_file, handle->pid));
   rollback.dismiss();
   return CreatedContainer{handle->pid, true};

@@ -118,16 +118,6 @@ Result<UniqueFd> open_init(const Container& container) {
   return std::move(*pidfd);
 }
 
-// --pidfd-socket (cli-contract §8.2): payload "setns" for an exec'd process.
-Result<void> send_pidfd(const std::string& socket_path, pid_t pid) {
-  if (socket_path.empty()) return {};
-  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
-  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
-  int fd = pidfd.get();
-  CR_TRY_CTX(sys::send_with_fds(sock.get(), "setns", std::span<const int>(&fd, 1)), "--pidfd-socket");
-  return {};
-}
-
 // Everything the exec'd process needs, opened and checked by the runtime before the clone.
 struct Prepared {
   spec::Config config;  // the snapshot taken at create: seccomp, personality
@@ -202,7 +192,7 @@ Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOpt
   sys::ChildGuard process(CR_TRY(process::spawn_exec(context, make_callbacks(container, prepared))));
 
   if (relay) CR_TRY(relay->attach());
-  CR_TRY(send_pidfd(options.pidfd_socket, process.get()));
+  CR_TRY(send_pidfd(options.pidfd_socket, process.get(), "setns"));
   if (!options.pid_file.empty()) {
     CR_TRY_CTX(fs::write_file_atomic(options.pid_file, std::to_string(process.get()), 0666 & ~0022),
                "--pid-file");

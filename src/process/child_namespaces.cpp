@@ -69,21 +69,25 @@ Result<void> join_and_unshare(const InitContext& context, SyncSocket& sync) {
   return {};
 }
 
-Result<void> second_fork_if_needed(const InitContext& context, SyncSocket& sync) {
-  if (!context.plan.second_fork) return {};
-  // CLONE_PARENT: the grandchild becomes the runtime's child, so once we exit no runtime process
-  // stands between the caller and the container init.
-  sys::CloneResult child = CR_TRY_CTX(sys::clone3(CLONE_PARENT), "fork the container init");
+Result<void> fork_into_pending_namespaces(SyncSocket& sync, std::string_view what) {
+  // CLONE_PARENT: the child becomes the runtime's child, so once we exit no runtime process
+  // stands between the caller and it.
+  sys::CloneResult child = CR_TRY_CTX(sys::clone3(CLONE_PARENT), "fork {}", what);
   if (child.pid == 0) {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
     return {};
   }
-  // The intermediate: report the init's pid (we share the runtime's pid namespace) and go.
+  // The intermediate: report the child's pid (we share the runtime's pid namespace) and go.
   if (auto sent = sync.send(MsgType::kInitPid, std::to_string(child.pid)); !sent) {
     ::kill(child.pid, SIGKILL);
     _exit(1);
   }
   _exit(0);
+}
+
+Result<void> second_fork_if_needed(const InitContext& context, SyncSocket& sync) {
+  if (!context.plan.second_fork) return {};
+  return fork_into_pending_namespaces(sync, "the container init");
 }
 
 Result<void> become_userns_root_if_new(const InitContext& context) {

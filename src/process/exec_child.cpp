@@ -10,6 +10,7 @@
 
 #include <cerrno>
 
+#include "cruntime/process/child_namespaces.hpp"
 #include "cruntime/process/exec.hpp"
 #include "cruntime/process/payload.hpp"
 #include "cruntime/process/process_setup.hpp"
@@ -49,21 +50,9 @@ Result<void> join_namespaces(const ExecContext& context) {
   return {};
 }
 
-// setns into a pid or time namespace applies to children only: fork once more (CLONE_PARENT,
-// so the process is the runtime's child and no intermediate stands between them).
 Result<void> fork_into_joined_namespaces(const ExecContext& context, SyncSocket& sync) {
   if ((context.join_flags & (CLONE_NEWPID | CLONE_NEWTIME)) == 0) return {};
-  sys::CloneResult child = CR_TRY_CTX(sys::clone3(CLONE_PARENT), "fork into the container");
-  if (child.pid == 0) {
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
-    return {};
-  }
-  // The intermediate: report the process's pid (we are still in the runtime's pid namespace).
-  if (auto sent = sync.send(MsgType::kInitPid, std::to_string(child.pid)); !sent) {
-    ::kill(child.pid, SIGKILL);
-    _exit(1);
-  }
-  _exit(0);
+  return fork_into_pending_namespaces(sync, "into the container");
 }
 
 // runc's exec'd processes get a session keyring of their own like the init's, so they never

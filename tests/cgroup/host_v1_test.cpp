@@ -68,13 +68,17 @@ TEST_CASE("host v1: pids cgroup with a limit, an attached child, kill and destro
   const std::optional<Layout> layout = v1_host();
   if (!layout) return;
   const Hierarchy* pids = find(*layout, "pids");
-  const Hierarchy* devices = find(*layout, "devices");
-  if (pids == nullptr || devices == nullptr) {
-    WARN("skipped: no pids or devices hierarchy");
+  if (pids == nullptr) {
+    WARN("skipped: no v1 pids hierarchy on this host");
     return;
   }
+  // The device rules are checked where the host has a devices hierarchy.
+  const Hierarchy* devices = find(*layout, "devices");
+  if (devices == nullptr) WARN("no v1 devices hierarchy on this host: device rules not checked");
   const std::string relative = "/cruntime-test-" + std::to_string(::getpid());
-  Fs1Manager manager(layout->mode, {{*pids, relative}, {*devices, relative}}, false);
+  std::vector<Fs1Manager::Placement> placed{{*pids, relative}};
+  if (devices != nullptr) placed.push_back({*devices, relative});
+  Fs1Manager manager(layout->mode, placed, false);
   ScopeExit cleanup([&manager] { (void)manager.destroy(); });
   const std::string dir = manager.dir("pids");
   CHECK(dir == pids->mount_point + relative);
@@ -85,10 +89,12 @@ TEST_CASE("host v1: pids cgroup with a limit, an attached child, kill and destro
   r.pids = spec::PidsResources{16};
   REQUIRE(manager.apply(r));
   CHECK(read_trimmed(dir + "/pids.max") == "16");
-  // Deny-all then the default allow list: /dev/null yes, everything else no.
-  const std::string allowed = read_trimmed(manager.dir("devices") + "/devices.list");
-  CHECK_THAT(allowed, Catch::Contains("c 1:3 rwm"));
-  CHECK_THAT(allowed, !Catch::Contains("a *:* rwm"));
+  if (devices != nullptr) {
+    // Deny-all then the default allow list: /dev/null yes, everything else no.
+    const std::string allowed = read_trimmed(manager.dir("devices") + "/devices.list");
+    CHECK_THAT(allowed, Catch::Contains("c 1:3 rwm"));
+    CHECK_THAT(allowed, !Catch::Contains("a *:* rwm"));
+  }
 
   sys::ChildGuard child(spawn_sleeper());
   REQUIRE(manager.attach(child.get()));
@@ -105,7 +111,7 @@ TEST_CASE("host v1: pids cgroup with a limit, an attached child, kill and destro
   CHECK((WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL));
   REQUIRE(manager.destroy());
   CHECK_FALSE(exists(dir));
-  CHECK_FALSE(exists(manager.dir("devices")));
+  if (devices != nullptr) CHECK_FALSE(exists(manager.dir("devices")));
 }
 
 TEST_CASE("host v1: a cgroup in every hierarchy; destroy kills what is left", "[cgroup][root]") {

@@ -128,7 +128,7 @@ TEST_CASE("status: a live init with the stored start time is running", "[contain
   SECTION("the init is a zombie → stopped, even with exec.fifo present") {
     REQUIRE(::mkfifo(tmp.join("c/exec.fifo").c_str(), 0622) == 0);
     init.kill_only();
-    for (int i = 0; i < 500; ++i) {
+    for (int i = 0; i < 5000; ++i) {  // up to 10 s on a loaded machine
       auto stat = cruntime::sys::read_proc_stat(init.pid());
       if (stat && stat->state == 'Z') break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -52,10 +52,10 @@ ConsoleRelay attached_relay(const TestPty& host, const TestPty& container) {
   return std::move(*relay);
 }
 
-// Run the relay's poll loop until `want` has been read from `fd` (non-blocking) or 3 s passed.
+// Run the relay's poll loop until `want` has been read from `fd` (non-blocking) or 10 s passed.
 std::string pump_until(ConsoleRelay& relay, int fd, const std::string& want) {
   std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (got.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
     std::vector<pollfd> fds;
     relay.poll_fds(fds);

@@ -116,15 +116,16 @@ TEST_CASE("run_hooks: a hook killed by a signal names the signal", "[process]") 
 TEST_CASE("run_hooks: a hook over its timeout is killed after about that long", "[process]") {
   TempDir dir;
   Hook hook = sh("echo started; exec sleep 30");
-  hook.timeout = 1;
+  // 2 s: time enough for the shell to print "started" on a loaded machine.
+  hook.timeout = 2;
   std::vector<Hook> hooks{hook};
   auto start = std::chrono::steady_clock::now();
   auto ran = run_hooks(hooks, "createRuntime", kState, dir.path());
   auto elapsed = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(ran);
-  CHECK(ran.error().to_string() == "createRuntime hook #0 (/bin/sh): timed out after 1 s: started");
-  CHECK(elapsed >= std::chrono::milliseconds(900));
-  CHECK(elapsed < std::chrono::seconds(5));
+  CHECK(ran.error().to_string() == "createRuntime hook #0 (/bin/sh): timed out after 2 s: started");
+  CHECK(elapsed >= std::chrono::milliseconds(1900));
+  CHECK(elapsed < std::chrono::seconds(10));
 }
 
 TEST_CASE("run_hooks: a missing or non-executable path is a clear error", "[process]") {

@@ -104,9 +104,16 @@ TEST_CASE("apply_cpu_affinity: final wins over initial, empty lists change nothi
       return cpus;
     });
   };
-  CHECK(affinity_after({.initial = "0", .final_cpus = std::nullopt}) == "0,");
-  CHECK(affinity_after({.initial = "1-200", .final_cpus = "0"}) == "0,");
-  CHECK(affinity_after({.initial = "0", .final_cpus = ""}) == "0,");
+  // A cpu this process may run on: not necessarily 0 where the runner is pinned elsewhere.
+  cpu_set_t own;
+  CPU_ZERO(&own);
+  REQUIRE(::sched_getaffinity(0, sizeof own, &own) == 0);
+  int first = 0;
+  while (first < CPU_SETSIZE - 1 && !CPU_ISSET(first, &own)) ++first;
+  const std::string cpu = std::to_string(first);
+  CHECK(affinity_after({.initial = cpu, .final_cpus = std::nullopt}) == cpu + ",");
+  CHECK(affinity_after({.initial = "1-200", .final_cpus = cpu}) == cpu + ",");
+  CHECK(affinity_after({.initial = cpu, .final_cpus = ""}) == cpu + ",");
   std::string untouched = affinity_after({.initial = std::nullopt, .final_cpus = ""});
   CHECK(untouched == affinity_after({}));
   CHECK_THAT(affinity_after({.initial = std::nullopt, .final_cpus = "0-x"}),

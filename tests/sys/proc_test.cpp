@@ -116,7 +116,7 @@ TEST_CASE("is_alive: a zombie and a reaped child are not alive", "[sys]") {
   ::kill(child, SIGKILL);
   // Not reaped yet: wait for the kernel to turn it into a zombie.
   char state = '?';
-  for (int i = 0; i < 500 && state != 'Z'; ++i) {
+  for (int i = 0; i < 5000 && state != 'Z'; ++i) {  // up to 10 s on a loaded machine
     auto stat = read_proc_stat(child);
     state = stat ? stat->state : '?';
     if (state != 'Z') std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -41,6 +41,10 @@ struct CreatedContainer {
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
                                           const CreateOptions& options, PreparedBundle prepared);
 
+// --pidfd-socket (cli-contract §8.2): one message named `name` ("standard" for the init,
+// "setns" for an exec'd process) carrying a pidfd of `pid`. Nothing when the path is empty.
+Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name);
+
 // State JSON for hooks (status given, pid omitted when 0).
 std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid);
 
