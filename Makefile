@@ -8,15 +8,30 @@ DEB_BUILD_DEPS = build-essential cmake pkg-config git libseccomp-dev libcap-dev 
   nlohmann-json3-dev libfmt-dev catch2
 DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
 DEB_TEST_DEPS += qemu-system-x86 cpio
+# the client tests (integration/clients/): containerd 1.6 + runc (the reference runtime),
+# dockerd 20.10 (its client is /usr/bin/docker; iptables is a dependency of dockerd even with
+# --iptables=false), podman 4.3 with conmon; script(1) comes from bsdutils (essential).
+DEB_CLIENT_DEPS = containerd runc docker.io iptables podman conmon
 
 .PHONY: all deps build test unit integration install demo clean linecount
 
 all: build
 
+# Debian's postinst scripts start containerd and dockerd (invoke-rc.d / deb-systemd-invoke) unless
+# /usr/sbin/policy-rc.d exits 101. The tests start private daemons, so the packaged ones stay
+# stopped: a temporary policy-rc.d is put in place, only when there is none, and removed after.
+POLICY_RC = /usr/sbin/policy-rc.d
+
 deps:
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS)
+	@created=; \
+	if [ ! -e $(POLICY_RC) ]; then \
+	  printf '#!/bin/sh\n# temporary, from cruntime make deps: start no services\nexit 101\n' >$(POLICY_RC) && \
+	  chmod 0755 $(POLICY_RC) && created=1; \
+	fi; \
+	trap '[ -z "$$created" ] || rm -f $(POLICY_RC)' EXIT; \
+	set -x; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
