@@ -23,6 +23,12 @@ fail() {
 	return 1
 }
 
+# host_has_apparmor: the AppArmor LSM is enabled (dockerd and podman then give containers a
+# profile by default, which cruntime refuses to drop silently; client tests ask for unconfined).
+host_has_apparmor() {
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]
+}
+
 # Skip unless running as root (state roots under /run, mounts and namespaces need it).
 requires_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"

@@ -52,21 +52,6 @@ Result<spec::Process> exec_process(const Container& container, const ExecOptions
   return process;
 }
 
-// security.md promise 13: a label that would not be applied is refused, not dropped.
-Result<void> check_lsm(const spec::Process& process) {
-  if (process.apparmor_profile && !process.apparmor_profile->empty()) {
-    return fail_msg("process.apparmorProfile: \"{}\" cannot be applied: cruntime does not apply "
-                    "AppArmor profiles yet (refused rather than run unconfined)",
-                    *process.apparmor_profile);
-  }
-  if (process.selinux_label && !process.selinux_label->empty()) {
-    return fail_msg("process.selinuxLabel: \"{}\" cannot be applied: cruntime does not apply "
-                    "SELinux labels yet (refused rather than run unconfined)",
-                    *process.selinux_label);
-  }
-  return {};
-}
-
 Result<void> check_terminal(const spec::Process& process, const ExecOptions& options) {
   bool tty = process.terminal.value_or(false);
   if (!options.console_socket.empty() && !(tty && options.detach)) {
@@ -74,14 +59,6 @@ Result<void> check_terminal(const spec::Process& process, const ExecOptions& opt
   }
   if (tty && options.detach && options.console_socket.empty()) {
     return fail_msg("-t with --detach needs --console-socket to hand the terminal to");
-  }
-  return {};
-}
-
-Result<void> check_preserved_fds(int count) {
-  for (int fd = 3; fd < 3 + count; ++fd) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) return fail(Error::sys(errno, fmt::format("--preserve-fds: fd {}", fd)));
   }
   return {};
 }
@@ -134,7 +111,7 @@ Result<Prepared> prepare(const Container& container, const ExecOptions& options)
   Prepared prepared;
   prepared.config = CR_TRY(load_snapshot(container));
   prepared.process = CR_TRY(exec_process(container, options));
-  CR_TRY(check_lsm(prepared.process));
+  CR_TRY(check_lsm_labels(prepared.process));
   CR_TRY(check_terminal(prepared.process, options));
   CR_TRY(check_preserved_fds(options.preserve_fds));
   prepared.init_pidfd = CR_TRY(open_init(container));

@@ -83,6 +83,8 @@ int listen_fds_for_us() {
   return *n;
 }
 
+}  // namespace
+
 Result<void> check_preserved_fds(int count) {
   for (int fd = 3; fd < 3 + count; ++fd) {
     if (::fcntl(fd, F_GETFD) < 0) {
@@ -92,7 +94,21 @@ Result<void> check_preserved_fds(int count) {
   return {};
 }
 
-}  // namespace
+Result<void> check_lsm_labels(const spec::Process& process) {
+  // "unconfined" asks for no profile at all: nothing would be dropped.
+  if (process.apparmor_profile && !process.apparmor_profile->empty() &&
+      *process.apparmor_profile != "unconfined") {
+    return fail_msg("process.apparmorProfile: \"{}\" cannot be applied: cruntime does not apply "
+                    "AppArmor profiles yet (refused rather than run unconfined)",
+                    *process.apparmor_profile);
+  }
+  if (process.selinux_label && !process.selinux_label->empty()) {
+    return fail_msg("process.selinuxLabel: \"{}\" cannot be applied: cruntime does not apply "
+                    "SELinux labels yet (refused rather than run unconfined)",
+                    *process.selinux_label);
+  }
+  return {};
+}
 
 Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options) {
   CR_TRY(validate_id(id));
@@ -103,6 +119,7 @@ Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& 
   for (const auto& warning : spec::warnings(config)) {
     log::warn("config.json: {}: {}", warning.path, warning.message);
   }
+  if (config.process) CR_TRY(check_lsm_labels(*config.process));
   out.rootfs = CR_TRY(resolve_rootfs(config, out.bundle));
   if (options.preserve_fds < 0) return fail_msg("--preserve-fds: must not be negative");
   out.listen_fds = listen_fds_for_us();
