@@ -216,6 +216,28 @@ build_busybox_rootfs() {
 	EOF
 }
 
+# build_client_rootfs DIR: build_busybox_rootfs plus what the client tests' images need: user
+# 1000 ("user", group "users") with a home, /run and /work, and a non-executable /noexec (the
+# 126 case).
+build_client_rootfs() {
+	local dir="$1"
+	build_busybox_rootfs "$dir" || return 1
+	mkdir -p "$dir"/{run,work,home/user}
+	cat >"$dir/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		user:x:1000:1000:user:/home/user:/bin/sh
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$dir/etc/group" <<-'EOF'
+		root:x:0:
+		users:x:1000:user
+		nogroup:x:65534:
+	EOF
+	chown 1000:1000 "$dir/home/user"
+	printf '#!/bin/sh\necho this must not run\n' >"$dir/noexec"
+	chmod 0644 "$dir/noexec"
+}
+
 # setup_bundle: $BUNDLE = a bundle with a busybox rootfs and `cruntime spec`'s config, with
 # terminal off (tests have no tty). Edit it further with update_config.
 setup_bundle() {

@@ -39,7 +39,7 @@ setup_file() {
 	IMAGE=localhost/crt-test/busybox:latest
 	IMAGE_USER=localhost/crt-test/busybox-user:latest
 	export CTR_NS IMAGE IMAGE_USER
-	build_busybox_rootfs "$CLIENT_DATA/rootfs"
+	build_image_rootfs "$CLIENT_DATA/rootfs"
 	build_image_archive "$CLIENT_DATA/rootfs" "$CLIENT_DATA/image.tar" "$IMAGE" "$IMAGE_USER=1000:1000"
 	mkdir -p "$CLIENT_RUN/fifo" "$CLIENT_RUN/runc"
 	start_containerd

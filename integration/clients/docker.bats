@@ -84,7 +84,7 @@ setup_file() {
 	clients_setup_file || return 0
 	IMAGE=localhost/crt-test/busybox:latest
 	export IMAGE
-	build_busybox_rootfs "$CLIENT_DATA/rootfs"
+	build_image_rootfs "$CLIENT_DATA/rootfs"
 	build_image_archive "$CLIENT_DATA/rootfs" "$CLIENT_DATA/image.tar" "$IMAGE"
 	start_containerd
 	start_dockerd

@@ -12,6 +12,8 @@
 bats_require_minimum_version 1.5.0
 
 CLIENTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The project's bats helpers (the busybox rootfs builders); the definitions below come after.
+source "$CLIENTS_DIR/../helpers.bash"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -208,34 +210,12 @@ go_arch() {
 	esac
 }
 
-# build_busybox_rootfs DIR: a root file system of Debian's busybox-static with every applet
-# linked in /bin, root and user 1000 (user/users), a non-executable /noexec (the 126 case),
-# /usr/local/bin/cgprobe (prints the cgroup limits the container sees, v1 or v2) and /work.
-build_busybox_rootfs() {
-	local root=$1 applet
-	local busybox
-	busybox="$(command -v busybox)" || fail "needs busybox (busybox-static)"
-	ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
-		fail "$busybox is not static (install busybox-static)"
-	mkdir -p "$root"/{bin,etc,dev,proc,sys,tmp,root,run,work,home/user,usr/local/bin}
-	chmod 1777 "$root/tmp"
-	cp "$busybox" "$root/bin/busybox"
-	for applet in $("$root/bin/busybox" --list); do
-		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-	done
-	cat >"$root/etc/passwd" <<-'EOF'
-		root:x:0:0:root:/root:/bin/sh
-		user:x:1000:1000:user:/home/user:/bin/sh
-		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-	EOF
-	cat >"$root/etc/group" <<-'EOF'
-		root:x:0:
-		users:x:1000:user
-		nogroup:x:65534:
-	EOF
-	chown 1000:1000 "$root/home/user"
-	printf '#!/bin/sh\necho this must not run\n' >"$root/noexec"
-	chmod 0644 "$root/noexec"
+# build_image_rootfs DIR: build_client_rootfs (helpers.bash) plus /usr/local/bin/cgprobe, which
+# prints the cgroup limits the container sees (v1 or v2).
+build_image_rootfs() {
+	local root=$1
+	build_client_rootfs "$root" || return 1
+	mkdir -p "$root/usr/local/bin"
 	install -m 0755 "$CLIENTS_DIR/cgprobe.sh" "$root/usr/local/bin/cgprobe"
 }
 

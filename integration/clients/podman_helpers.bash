@@ -107,39 +107,10 @@ pm_create() {
 	pm create --cgroup-parent "$PODMAN_CGROUP_PARENT" "$@"
 }
 
-# podman_build_rootfs DIR: a minimal rootfs from the static busybox of busybox-static, with a
-# root and a user 1000 and a non-executable file. `busybox --install -s` makes all applet links
-# in one process (one `ln` per applet costs seconds on a busy machine).
-podman_build_rootfs() {
-	local dir="$1" bb target
-	bb="$(command -v busybox)" || fail "busybox not found (apt-get install busybox-static)" || return 1
-	bb="$(realpath "$bb")"
-	# A dynamic busybox (Debian's `busybox` package) would not run inside the rootfs.
-	! ldd "$bb" >/dev/null 2>&1 || fail "$bb is dynamically linked; install busybox-static" || return 1
-	mkdir -p "$dir"/{bin,etc,proc,sys,dev,tmp,root,run,var,home/user}
-	chmod 1777 "$dir/tmp"
-	"$bb" --install -s "$dir/bin" || fail "busybox --install failed" || return 1
-	# The links point at the absolute path busybox runs from (/usr/bin/busybox on merged /usr).
-	target="$(readlink "$dir/bin/sh")"
-	mkdir -p "$dir$(dirname "$target")"
-	cp "$bb" "$dir$target"
-	cat >"$dir/etc/passwd" <<-'EOT'
-		root:x:0:0:root:/root:/bin/sh
-		user:x:1000:1000:user:/home/user:/bin/sh
-	EOT
-	cat >"$dir/etc/group" <<-'EOT'
-		root:x:0:
-		user:x:1000:
-	EOT
-	chown 1000:1000 "$dir/home/user"
-	printf '#!/bin/sh\necho should-not-run\n' >"$dir/noexec"
-	chmod 0644 "$dir/noexec"
-}
-
 # podman_build_image DIR: the rootfs, tarred and `podman import`ed as $PODMAN_IMAGE.
 podman_build_image() {
 	local d="$1"
-	podman_build_rootfs "$d/rootfs" || return 1
+	build_client_rootfs "$d/rootfs" || return 1
 	tar -C "$d/rootfs" -cf "$d/rootfs.tar" . || return 1
 	pm import --quiet --change 'ENV PATH=/bin:/usr/bin' --change 'CMD ["/bin/sh"]' \
 		"$d/rootfs.tar" "$PODMAN_IMAGE" >/dev/null || fail "podman import failed" || return 1
