@@ -394,40 +394,76 @@ no_exec_left() {
 	[ ! -e "$TEST_ROOT/ct2" ]
 }
 
-# CVE-2019-5736 class: while the runtime joins the container, the container's root scans /proc
-# for it and tries to reach its executable (readlink, open for writing). It must see the joining
-# process (so the race was really run) and never reach the binary, whose hash stays the same.
-@test "the joining process is not dumpable: the container cannot reach the host binary" {
-	local bin="$BATS_TEST_TMPDIR/cruntime-copy" before
-	cp "$CRUNTIME" "$bin"
-	before="$(sha256sum <"$bin")"
+# CVE-2019-5736 class: a runtime process inside the container (the init before `start`, a process
+# `exec` is starting) runs the host's cruntime binary. The container's root must not reach it
+# through /proc/<pid>/exe: both are non-dumpable, so readlink and open fail, and the binary's
+# hash stays the same. The tests run a copy of the binary, so a failure cannot damage the build.
+# Root with DAC_OVERRIDE, but not CAP_SYS_PTRACE (which overrides dumpability by design).
+cve_2019_5736_setup() {
+	BIN="$BATS_TEST_TMPDIR/cruntime-copy"
+	cp "$CRUNTIME" "$BIN"
+	BIN_HASH="$(sha256sum <"$BIN")"
+	COPY=(env "LC_TAG=$LC_TAG" "$BIN" --root "$TEST_ROOT" --log "$CRUNTIME_LOG")
 	add_shared_dir
+	update_config '.process.capabilities.bounding += ["CAP_DAC_OVERRIDE"]
+		| .process.capabilities.effective += ["CAP_DAC_OVERRIDE"]
+		| .process.capabilities.permitted += ["CAP_DAC_OVERRIDE"]'
+}
+
+@test "the init waiting in created is not dumpable: an exec'd process cannot reach the host binary" {
+	cve_2019_5736_setup
+	set_args sleep 1000
+	rund -0 "${COPY[@]}" create -b "$BUNDLE" ct
+	grep -q '^Name:.*cruntime' "/proc/$(pid_of ct)/status" || fail "the init is not the runtime any more"
+	rund -0 "${COPY[@]}" exec ct sh -c 'readlink /proc/1/exe && echo REACHED; (echo pwned >>/proc/1/exe) && echo WROTE; true'
+	[[ "$output" != *REACHED* ]] || fail "readlink /proc/1/exe: $output"
+	[[ "$output" != *WROTE* ]] || fail "wrote /proc/1/exe"
+	[ "$(sha256sum <"$BIN")" = "$BIN_HASH" ]
+}
+
+# The joining process is held inside the container by a seccomp listener that answers its
+# capset(2) only after a second (noNewPrivileges false: the filter is loaded before the
+# capabilities are set), so the container's scan finds it every time.
+@test "the joining process is not dumpable: during a loop of execs the container cannot reach the host binary" {
+	requires_seccomp_action user_notif
+	cve_2019_5736_setup
+	local sock="$BATS_TEST_TMPDIR/seccomp.sock" state="$BATS_TEST_TMPDIR/listener"
+	update_config '.process.noNewPrivileges = false
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$sock"'",
+			"syscalls": [{"names": ["capset"], "action": "SCMP_ACT_NOTIFY"}]}'
 	set_args sh -c 'while :; do
 		for d in /proc/[0-9]*; do
 			grep -q "^Name:.*cruntime" $d/status 2>/dev/null || continue
 			echo seen >>/shared/seen
-			# After execve of its payload (busybox) it is no longer the runtime.
 			if t=$(readlink $d/exe 2>/dev/null); then
-				case "$t" in *busybox*) continue ;; esac
+				# Raced with its execve: it is the payload (busybox) now, no longer the runtime.
+				case "$t" in *busybox) continue ;; esac
 				echo "readlink $d: $t" >>/shared/reached
 			fi
 			if (echo pwned >>$d/exe) 2>/dev/null; then echo "wrote $d" >>/shared/reached; fi
 		done
 	done'
-	# Root with DAC_OVERRIDE, but not CAP_SYS_PTRACE (which overrides dumpability by design).
-	update_config '.process.capabilities.bounding += ["CAP_DAC_OVERRIDE"]
-		| .process.capabilities.effective += ["CAP_DAC_OVERRIDE"]
-		| .process.capabilities.permitted += ["CAP_DAC_OVERRIDE"]'
-	local copy=(env "LC_TAG=$LC_TAG" "$bin" --root "$TEST_ROOT" --log "$CRUNTIME_LOG")
-	rund -0 "${copy[@]}" run -d -b "$BUNDLE" ct
-	local i
-	for i in $(seq 150); do
-		"${copy[@]}" exec ct true </dev/null >/dev/null 2>&1 || fail "exec $i failed"
-		[ "$(wc -l <"$SHARED/seen" 2>/dev/null || echo 0)" -ge 5 ] && break
+	# The init's own filter fd goes to a first listener, which lets its capset through.
+	start_bg "$BATS_TEST_TMPDIR/first.out" "$SECCOMP_LISTENER" --state "$state.init" --errno 0 --timeout 60 "$sock"
+	local first=$BG_PID
+	wait_for_socket "$sock"
+	rund -0 "${COPY[@]}" run -d -b "$BUNDLE" ct
+	kill "$first"
+	wait "$first" || true
+	local i second
+	for i in 1 2 3; do
+		rm -f "$sock"
+		start_bg "$BATS_TEST_TMPDIR/listener.$i.out" "$SECCOMP_LISTENER" --state "$state.$i" --errno 0 \
+			--delay-ms 1000 --timeout 60 "$sock"
+		second=$BG_PID
+		wait_for_socket "$sock"
+		rund -0 "${COPY[@]}" exec ct true
+		kill "$second" 2>/dev/null || true
+		wait "$second" || true
 	done
 	[ -s "$SHARED/seen" ] || fail "the container never saw a joining process"
 	[ ! -e "$SHARED/reached" ] || fail "reached the runtime binary: $(cat "$SHARED/reached")"
-	[ "$(sha256sum <"$bin")" = "$before" ]
+	[ "$(sha256sum <"$BIN")" = "$BIN_HASH" ]
 }
 
 # security.md promise 3: the init waiting in `created` holds the exec fifo and nothing else of

@@ -6,6 +6,8 @@
 //                  sender closed within a second). Atomic writes.
 //   --errno N      answer each notification with -N (default EPERM); 0 lets the call continue.
 //   --timeout S    give up after S seconds (default 30).
+//   --delay-ms M   hold each notified syscall for M ms before answering (the caller stays
+//                  blocked in it: a test's deterministic window on that process).
 // stdout: one line per notification, "syscall=<nr> pid=<pid>".
 // Exit: 0 when the notify fd hung up (no process uses the filter any more), 2 bad message,
 // 3 timeout, 1 other errors.
@@ -32,16 +34,18 @@ struct Options {
   std::string state;
   int err = EPERM;
   int timeout_s = 30;
+  int delay_ms = 0;
 };
 
 bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if ((a == "--state" || a == "--errno" || a == "--timeout") && i + 1 < argc) {
+    if ((a == "--state" || a == "--errno" || a == "--timeout" || a == "--delay-ms") && i + 1 < argc) {
       std::string v = argv[++i];
       if (a == "--state") o.state = v;
       if (a == "--errno") o.err = std::atoi(v.c_str());
       if (a == "--timeout") o.timeout_s = std::atoi(v.c_str());
+      if (a == "--delay-ms") o.delay_ms = std::atoi(v.c_str());
     } else if (o.socket.empty() && !a.starts_with("--")) {
       o.socket = a;
     } else {
@@ -52,7 +56,7 @@ bool parse(int argc, char** argv, Options& o) {
 }
 
 // Receive one notification and answer it. False when the fd is unusable.
-bool answer_one(int notify_fd, int err) {
+bool answer_one(int notify_fd, int err, int delay_ms) {
   seccomp_notif req{};  // the kernel insists on a zeroed buffer
   if (::ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
     // ENOENT: the target died or was interrupted before we read it; not our failure.
@@ -60,6 +64,7 @@ bool answer_one(int notify_fd, int err) {
   }
   fmt::print("syscall={} pid={}\n", req.data.nr, req.pid);
   std::fflush(stdout);
+  if (delay_ms > 0) ::usleep(static_cast<useconds_t>(delay_ms) * 1000);
   seccomp_notif_resp resp{};
   resp.id = req.id;
   if (err == 0) {
@@ -71,7 +76,7 @@ bool answer_one(int notify_fd, int err) {
   return true;
 }
 
-int serve(int notify_fd, int err, Clock::time_point deadline) {
+int serve(int notify_fd, int err, int delay_ms, Clock::time_point deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
@@ -84,7 +89,7 @@ int serve(int notify_fd, int err, Clock::time_point deadline) {
     if (n < 0) return 1;
     if (n == 0) continue;
     if ((p.revents & POLLIN) != 0) {
-      if (!answer_one(notify_fd, err)) {
+      if (!answer_one(notify_fd, err, delay_ms)) {
         fmt::print(stderr, "seccomp-listener: notify ioctl: {}\n", std::strerror(errno));
         return 1;
       }
@@ -99,7 +104,7 @@ int serve(int notify_fd, int err, Clock::time_point deadline) {
 int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
-    fmt::print(stderr, "usage: seccomp-listener --state FILE [--errno N] [--timeout S] SOCKET\n");
+    fmt::print(stderr, "usage: seccomp-listener --state FILE [--errno N] [--timeout S] [--delay-ms M] SOCKET\n");
     return 1;
   }
   Clock::time_point deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
@@ -130,5 +135,5 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "seccomp-listener: expected exactly one fd, got {}", counts);
     return 2;
   }
-  return serve(message.fds[0].get(), o.err, deadline);
+  return serve(message.fds[0].get(), o.err, o.delay_ms, deadline);
 }
