@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
@@ -46,10 +47,13 @@ Result<void> adopt_init(sys::ChildGuard& guard, const Msg& msg) {
   return {};
 }
 
-Result<void> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context,
+// Until kReady; false when the init closed its end first (it died without a word).
+Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context,
                    const InitCallbacks& callbacks) {
   for (;;) {
-    Msg msg = CR_TRY(sync.recv());
+    std::optional<Msg> received = CR_TRY(sync.recv_or_eof());
+    if (!received) return false;
+    Msg& msg = *received;
     switch (msg.type) {
       case MsgType::kIdMapRequest:
         CR_TRY(write_maps_for(guard.get(), context));
@@ -68,24 +72,23 @@ Result<void> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         CR_TRY(sync.send(MsgType::kHooksDone));
         break;
       case MsgType::kReady:
-        return {};
+        return true;
       default:
         return fail_msg("sync: unexpected {} from the init", msg_type_name(msg.type));
     }
   }
 }
 
-// The init died without a word: say how.
-Error describe_death(Error error, sys::ChildGuard& guard) {
+// The init died (or failed) during setup: kill and reap it; without a word of its own, say how
+// it ended.
+Error describe_death(std::optional<Error> error, sys::ChildGuard& guard) {
   pid_t pid = guard.release();
   ::kill(pid, SIGKILL);
   auto status = sys::wait_pid(pid);
-  if (status && error.frames().size() == 1 && error.code() == 0 &&
-      error.frames()[0] == "the other side exited") {
-    return Error::msg(fmt::format("container init exited with status {} during setup",
-                                  sys::exit_code_of(*status)));
-  }
-  return error;
+  if (error) return std::move(*error);
+  if (!status) return Error::msg("container init exited during setup");
+  return Error::msg(fmt::format("container init exited with status {} during setup",
+                                sys::exit_code_of(*status)));
 }
 
 }  // namespace
@@ -113,7 +116,7 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
   sys::ChildGuard guard(clone.pid);
   child_end.close();
 
-  auto served = [&]() -> Result<void> {
+  auto served = [&]() -> Result<bool> {
     if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
     CR_TRY(write_oom_score_adj(clone.pid, *context.config));
     if (context.cgroup != nullptr && cgroup_fd < 0) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
@@ -121,6 +124,7 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
     return serve(parent_end, guard, context, callbacks);
   }();
   if (!served) return fail(describe_death(std::move(served).error(), guard));
+  if (!*served) return fail(describe_death(std::nullopt, guard));
 
   InitHandle handle;
   handle.pid = guard.get();

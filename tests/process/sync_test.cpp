@@ -55,6 +55,22 @@ TEST_CASE("SyncSocket: an unexpected type and EOF are errors", "[process]") {
   CHECK(eof.error().to_string() == "the other side exited");
 }
 
+TEST_CASE("SyncSocket: recv_or_eof gives the messages, then a typed end of stream", "[process]") {
+  auto pair = SyncSocket::make_pair();
+  REQUIRE(pair);
+  auto& [parent, child] = *pair;
+  REQUIRE(child.send(MsgType::kReady, "x"));
+  child.close();
+  auto first = parent.recv_or_eof();
+  REQUIRE(first);
+  REQUIRE(first->has_value());
+  CHECK((*first)->type == MsgType::kReady);
+  CHECK((*first)->payload == "x");
+  auto end = parent.recv_or_eof();
+  REQUIRE(end);
+  CHECK_FALSE(end->has_value());
+}
+
 TEST_CASE("SyncSocket: oversized payloads are refused before sending", "[process]") {
   auto pair = SyncSocket::make_pair();
   REQUIRE(pair);
