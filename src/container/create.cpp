@@ -98,11 +98,6 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   return manager;
 }
 
-Result<void> write_pid_file(const std::string& path, pid_t pid) {
-  if (path.empty()) return {};
-  CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
-  return {};
-}
 
 // Failed create after hooks may have run: poststop still runs (runtime.md lifecycle step 12-13).
 void run_poststop_after_failure(const spec::Config& config, const spec::StoredState& stored) {
@@ -112,6 +107,12 @@ void run_poststop_after_failure(const spec::Config& config, const spec::StoredSt
 }
 
 }  // namespace
+
+Result<void> write_pid_file(const std::string& path, pid_t pid) {
+  if (path.empty()) return {};
+  CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
+  return {};
+}
 
 Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name) {
   if (socket_path.empty()) return {};

@@ -170,10 +170,7 @@ Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOpt
 
   if (relay) CR_TRY(relay->attach());
   CR_TRY(send_pidfd(options.pidfd_socket, process.get(), "setns"));
-  if (!options.pid_file.empty()) {
-    CR_TRY_CTX(fs::write_file_atomic(options.pid_file, std::to_string(process.get()), 0666 & ~0022),
-               "--pid-file");
-  }
+  CR_TRY(write_pid_file(options.pid_file, process.get()));
   if (!foreground) {
     process.release();  // the caller (or its subreaper) reaps it
     return 0;

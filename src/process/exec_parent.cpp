@@ -5,25 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "cruntime/base/strings.hpp"
 #include "cruntime/process/exec.hpp"
+#include "cruntime/process/init.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
 namespace {
-
-// kInitPid: the child forked the process into the joined pid namespace (CLONE_PARENT, so it is
-// our child too) and exits; from here on the guard follows the process.
-Result<void> adopt_process(sys::ChildGuard& guard, const Msg& msg) {
-  auto pid = strings::parse_int<pid_t>(msg.payload);
-  if (!pid || *pid <= 0) return fail_msg("sync: bad process pid \"{}\"", msg.payload);
-  pid_t intermediate = guard.release();
-  guard.reset(*pid);
-  int status = CR_TRY_CTX(sys::wait_pid(intermediate), "reap the intermediate child");
-  if (sys::exit_code_of(status) != 0) return fail_msg("the intermediate child failed");
-  return {};
-}
 
 // Until EOF: every copy of the child's end is gone, i.e. the process has exec'd (CLOEXEC) and
 // the intermediate has exited.
@@ -33,12 +21,10 @@ Result<void> serve(SyncSocket& sync, sys::ChildGuard& guard, const ExecCallbacks
     if (!msg) return {};
     switch (msg->type) {
       case MsgType::kInitPid:
-        CR_TRY(adopt_process(guard, *msg));
+        CR_TRY(adopt_forked_child(guard, *msg));
         break;
       case MsgType::kSeccompFd:
-        if (msg->fds.size() != 1) return fail_msg("sync: seccomp message without its fd");
-        CR_TRY(callbacks.send_seccomp_fd(guard.get(), msg->fds[0].get()));
-        CR_TRY(sync.send(MsgType::kSeccompDone));
+        CR_TRY(forward_seccomp_fd(sync, *msg, guard.get(), callbacks.send_seccomp_fd));
         break;
       default:
         return fail_msg("sync: unexpected {} from the exec child", msg_type_name(msg->type));

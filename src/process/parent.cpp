@@ -34,19 +34,6 @@ Result<void> write_oom_score_adj(pid_t pid, const spec::Config& config) {
   return {};
 }
 
-// A pid is only talked about once it is ours: after kInitPid the intermediate is reaped and
-// the guard follows the grandchild (a child of ours thanks to CLONE_PARENT).
-Result<void> adopt_init(sys::ChildGuard& guard, const Msg& msg) {
-  auto pid = strings::parse_int<pid_t>(msg.payload);
-  if (!pid || *pid <= 0) return fail_msg("sync: bad init pid \"{}\"", msg.payload);
-  pid_t intermediate = guard.release();
-  guard.reset(*pid);
-  auto status = sys::wait_pid(intermediate);
-  if (!status) return fail(std::move(status).error().with_context("reap the intermediate child"));
-  if (sys::exit_code_of(*status) != 0) return fail_msg("the intermediate child failed");
-  return {};
-}
-
 // Until kReady; false when the init closed its end first (it died without a word).
 Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context,
                    const InitCallbacks& callbacks) {
@@ -60,12 +47,10 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         CR_TRY(sync.send(MsgType::kIdMapDone));
         break;
       case MsgType::kInitPid:
-        CR_TRY(adopt_init(guard, msg));
+        CR_TRY(adopt_forked_child(guard, msg));
         break;
       case MsgType::kSeccompFd:
-        if (msg.fds.size() != 1) return fail_msg("sync: seccomp message without its fd");
-        CR_TRY(callbacks.send_seccomp_fd(guard.get(), msg.fds[0].get()));
-        CR_TRY(sync.send(MsgType::kSeccompDone));
+        CR_TRY(forward_seccomp_fd(sync, msg, guard.get(), callbacks.send_seccomp_fd));
         break;
       case MsgType::kHooksRequest:
         CR_TRY(callbacks.run_create_hooks(guard.get()));
@@ -92,6 +77,24 @@ Error describe_death(std::optional<Error> error, sys::ChildGuard& guard) {
 }
 
 }  // namespace
+
+Result<void> adopt_forked_child(sys::ChildGuard& guard, const Msg& msg) {
+  auto pid = strings::parse_int<pid_t>(msg.payload);
+  if (!pid || *pid <= 0) return fail_msg("sync: bad child pid \"{}\"", msg.payload);
+  pid_t intermediate = guard.release();
+  guard.reset(*pid);
+  int status = CR_TRY_CTX(sys::wait_pid(intermediate), "reap the intermediate child");
+  if (sys::exit_code_of(status) != 0) return fail_msg("the intermediate child failed");
+  return {};
+}
+
+Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
+                                const std::function<Result<void>(pid_t, int)>& send) {
+  if (msg.fds.size() != 1) return fail_msg("sync: seccomp message without its fd");
+  CR_TRY(send(pid, msg.fds[0].get()));
+  CR_TRY(sync.send(MsgType::kSeccompDone));
+  return {};
+}
 
 Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks) {
   auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());

@@ -47,6 +47,10 @@ struct CreatedContainer {
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
                                           const CreateOptions& options, PreparedBundle prepared);
 
+// --pid-file (cli-contract §8.3): the decimal pid, no newline, written atomically (temp +
+// rename). Nothing when the path is empty.
+Result<void> write_pid_file(const std::string& path, pid_t pid);
+
 // --pidfd-socket (cli-contract §8.2): one message named `name` ("standard" for the init,
 // "setns" for an exec'd process) carrying a pidfd of `pid`. Nothing when the path is empty.
 Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name);

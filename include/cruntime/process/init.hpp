@@ -15,6 +15,7 @@
 #include "cruntime/process/sync.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "cruntime/spec/config.hpp"
+#include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
 
@@ -54,6 +55,14 @@ struct InitHandle {
 // sync.hpp, and return once the init is blocked on the exec fifo. On failure the init (and any
 // intermediate child) is killed and reaped.
 Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks);
+
+// Parent-side steps shared with spawn_exec:
+// kInitPid — a child forked (CLONE_PARENT) into pending namespaces and its parent exits: reap the
+// intermediate and make the guard follow the new child (a pid is only used once it is ours).
+Result<void> adopt_forked_child(sys::ChildGuard& guard, const Msg& msg);
+// kSeccompFd — hand the notify fd to `send` (listenerPath), then answer kSeccompDone.
+Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
+                                const std::function<Result<void>(pid_t, int)>& send);
 
 // The child side; never returns: ends in execve or _exit.
 [[noreturn]] void run_init(InitContext& context, SyncSocket& sync) noexcept;
