@@ -470,3 +470,32 @@ both_ticked_after() {
 	run_sh -0 'echo cruntime-test >/dev/kmsg && echo kmsg-ok; exit 0'
 	[[ "$output" == *kmsg-ok* ]] || fail "the allow rule did not let the write through: $output $stderr"
 }
+
+@test "cpuset: a cgroupsPath under a parent that does not exist yet (pod/ctr) gets cpus and mems on every new level" {
+	requires_v1_controller cpuset
+	# Regression (issue 10): a new v1 cpuset directory starts with empty cpuset.cpus/mems and no
+	# task can join it (ENOSPC) until every level created on the way has the parent's values.
+	update_config '.linux.cgroupsPath = "'"$CGPATH/pod_1234/ctr"'"'
+	start_ct
+	local pid dir level
+	pid="$(pid_of ct)"
+	dir="$(cg_mount cpuset)$CGPATH"
+	for level in "$dir" "$dir/pod_1234" "$dir/pod_1234/ctr"; do
+		[ -n "$(cat "$level/cpuset.cpus")" ] || fail "empty cpuset.cpus in $level"
+		[ -n "$(cat "$level/cpuset.mems")" ] || fail "empty cpuset.mems in $level"
+	done
+	grep -qx "$pid" "$dir/pod_1234/ctr/cgroup.procs"
+	grep -q ":cpuset:$CGPATH/pod_1234/ctr\$" "/proc/$pid/cgroup"
+	rund -0 cr kill ct KILL
+	wait_for_status ct stopped
+	rund -0 cr delete ct
+	# delete removes the container's own cgroup; the parents stay, as runc leaves a pod's
+	# cgroup to whoever manages the pod. They were made by this test's container: remove them.
+	local leaf
+	for leaf in /sys/fs/cgroup/*"$CGPATH/pod_1234/ctr"; do
+		[ ! -e "$leaf" ] || fail "delete left the container's cgroup: $leaf"
+	done
+	for level in /sys/fs/cgroup/*"$CGPATH/pod_1234" /sys/fs/cgroup/*"$CGPATH"; do
+		[ ! -d "$level" ] || rmdir "$level"
+	done
+}

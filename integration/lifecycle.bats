@@ -364,3 +364,63 @@ teardown() { lc_teardown; }
 	rund -0 cr delete --force ct
 	[ "$(cat "$SHARED/hooks")" = "$(printf 'poststart-original\npoststop-original')" ]
 }
+
+@test "kill ID 0: the existence probe sends nothing; it fails once the container has stopped" {
+	# Regression (issue 10): signal 0 was refused as an unknown signal; runc accepts it.
+	set_args sh -c 'for s in HUP USR1 USR2 TERM; do trap "echo $s >>/shared/signals" $s; done
+		echo $$ >/shared/ready
+		while :; do sleep 0.05; done'
+	rund -0 cr create -b "$BUNDLE" ct
+	rund -0 cr kill ct 0
+	[ "$(status_of ct)" = created ]
+	rund -0 cr start ct
+	wait_for_file "$SHARED/ready"
+	rund -0 cr kill ct 0
+	[ -z "$stderr" ] || fail "kill 0 printed: $stderr"
+	rund -0 cr kill --all ct 0
+	sleep 0.3
+	[ ! -e "$SHARED/signals" ] || fail "a signal was delivered: $(cat "$SHARED/signals")"
+	[ "$(status_of ct)" = running ]
+	rund -0 cr kill ct KILL
+	wait_for_status ct stopped
+	rund -1 cr kill ct 0
+	assert_one_error_line "container not running"
+}
+
+@test "start: a failed removal of exec.fifo leaves the container created and the payload unreleased" {
+	# Regression (issue 10): the unlink was unchecked, and status "created" is the fifo's existence.
+	set_args sh -c 'echo ran >/shared/marker; exec sleep 1000'
+	rund -0 cr create -b "$BUNDLE" ct
+	local dir="$TEST_ROOT/ct"
+	mount --bind "$dir" "$dir"
+	mount -o remount,bind,ro "$dir"
+	rund -1 cr start ct
+	umount "$dir"
+	assert_one_error_line "exec.fifo"
+	[ "$(status_of ct)" = created ]
+	sleep 0.3
+	[ ! -e "$SHARED/marker" ] || fail "the payload ran although start failed"
+	rund -0 cr start ct
+	wait_for_file "$SHARED/marker"
+	[ "$(status_of ct)" = running ]
+}
+
+@test "a config.json without a linux object: no namespaces are made and the container runs" {
+	# Regression (issue 10): the init dereferenced the missing object (abort under
+	# _GLIBCXX_ASSERTIONS, which the build enables). runc makes no namespaces then; neither do we.
+	# Without a mount namespace nothing is mounted (not /shared either): the root is written.
+	set_args sh -c 'echo ran >/no-linux-marker; exec sleep 1000'
+	update_config 'del(.linux) | del(.hostname) | .root.readonly = false | .mounts = []'
+	rund -0 cr run -d -b "$BUNDLE" ct
+	wait_for_file "$BUNDLE/rootfs/no-linux-marker"
+	local pid ns
+	pid="$(pid_of ct)"
+	for ns in pid mnt net ipc uts user cgroup; do
+		[ "$(readlink "/proc/$pid/ns/$ns")" = "$(readlink "/proc/self/ns/$ns")" ] ||
+			fail "a new $ns namespace was made"
+	done
+	# The root is still the bundle's rootfs (chroot without a mount namespace).
+	[ "$(readlink "/proc/$pid/root")" = "$BUNDLE/rootfs" ]
+	rund -0 cr kill ct KILL
+	wait_for_status ct stopped
+}

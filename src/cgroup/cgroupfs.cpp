@@ -125,7 +125,8 @@ Result<std::vector<std::string>> make_dirs(const std::string& top, const std::st
     // Leave nothing behind: the caller never learns about these directories.
     for (auto it = created.rbegin(); it != created.rend(); ++it) {
       if (hooks.before_rmdir) hooks.before_rmdir(*it);
-      ::rmdir(it->c_str());
+      // The mkdir error is the one reported; a directory that cannot go is said in the log.
+      if (::rmdir(it->c_str()) != 0) log::warn("cgroup: {}", Error::sys(errno, "rmdir " + *it).to_string());
     }
     return fail(std::move(error));
   }

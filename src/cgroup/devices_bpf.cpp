@@ -86,6 +86,7 @@ int prog_load_lifting_memlock(std::span<const bpf_insn> program) {
   }
   const int fd = prog_load(program, nullptr);
   const int load_errno = errno;
+  // Restoring a limit we just read cannot be refused (lowering needs no privilege).
   (void)::setrlimit(RLIMIT_MEMLOCK, &saved);
   errno = load_errno;
   return fd;

@@ -11,6 +11,7 @@
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/freezer.hpp"
+#include "cruntime/cgroup/resources_v1.hpp"
 
 namespace cruntime::cgroup {
 namespace {

@@ -14,6 +14,7 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/devices_bpf.hpp"
 #include "cruntime/cgroup/freezer.hpp"
+#include "cruntime/cgroup/resources_v2.hpp"
 
 namespace cruntime::cgroup {
 namespace {

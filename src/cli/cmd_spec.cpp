@@ -25,7 +25,8 @@ Result<void> write_starter_config(const std::string& bundle, bool rootless, uid_
     return fail(std::move(opened).error());
   }
   if (auto written = fs::write_all(opened->get(), text); !written) {
-    ::unlink(path.c_str());  // don't leave a truncated config behind
+    // Don't leave a truncated config behind; the write error is the one to report.
+    (void)::unlink(path.c_str());
     return fail(std::move(written).error().with_context(fmt::format("write {}", path)));
   }
   return {};

@@ -56,6 +56,14 @@ spec::StoredState initial_state(std::string_view id, const PreparedBundle& prepa
   return stored;
 }
 
+rootfs::ContainerNamespaces rootfs_namespaces(const process::NamespacePlan& plan) {
+  return {.mount = plan.has(CLONE_NEWNS),
+          .user = plan.has(CLONE_NEWUSER),
+          .net = plan.has(CLONE_NEWNET),
+          .cgroup = plan.has(CLONE_NEWCGROUP),
+          .pid = plan.has(CLONE_NEWPID)};
+}
+
 process::InitCallbacks make_callbacks(const spec::Config& config, const spec::StoredState& stored) {
   process::InitCallbacks callbacks;
   callbacks.run_create_hooks = [&config, &stored](pid_t pid) -> Result<void> {
@@ -128,7 +136,6 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   // 1. Everything that can be checked without side effects.
   const spec::Config& config = *prepared.config;
   CR_TRY(check_terminal(config, options));
-  process::NamespacePlan plan = CR_TRY_CTX(process::plan_namespaces(config), "config.json");
   UniqueFd console;
   if (!options.console_socket.empty()) {
     console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");
@@ -148,12 +155,17 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
                                       spec::dump_config(config, -1), 0600),
              "save the config snapshot");
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
-  spec::StoredState stored = initial_state(id, prepared, plan);
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
   cgroup = CR_TRY(make_cgroup(global, id, config));
   rollback.add([&cgroup] {
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
   });
+  // The plan is made once, with how the init enters that cgroup, and not changed afterwards.
+  const process::CgroupEntry entry = cgroup->dir_fd() >= 0 ? process::CgroupEntry::kCloneInto
+                                                            : process::CgroupEntry::kAttachAfterClone;
+  const process::NamespacePlan plan =
+      CR_TRY_CTX(process::plan_namespaces(config, entry), "config.json");
+  spec::StoredState stored = initial_state(id, prepared, plan);
   stored.cgroup_path = cgroup->path();
   CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
 
@@ -165,7 +177,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   process::InitContext context;
   context.config = &config;
   context.plan = plan;
-  context.rootfs = {prepared.rootfs, prepared.bundle, plan.has(CLONE_NEWPID), options.no_pivot};
+  context.rootfs = {prepared.rootfs, prepared.bundle, rootfs_namespaces(plan), options.no_pivot};
   for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());
   context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
   context.rootfs.selinux_enabled = rootfs::selinux_enabled();
@@ -180,12 +192,14 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
     context.extra_env = {fmt::format("LISTEN_FDS={}", prepared.listen_fds), "LISTEN_PID=1"};
   }
   context.no_new_keyring = options.no_new_keyring;
+  context.runtime_pid = ::getpid();
   auto handle = process::spawn_init(context, make_callbacks(config, stored));
   if (!handle) {
     run_poststop_after_failure(config, stored);
     return fail(std::move(handle).error());
   }
-  rollback.add([pid = handle->pid] { ::kill(pid, SIGKILL); });
+  // Killed and reaped (ChildGuard), before the cgroup it is in is destroyed (reverse order).
+  rollback.add([pid = handle->pid] { sys::ChildGuard init(pid); });
 
   // 4. Record it. The pid file comes last: containerd reads it as soon as we exit.
   stored.init_pid = handle->pid;

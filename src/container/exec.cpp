@@ -166,6 +166,7 @@ Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOpt
   context.fallback_cgroup_fd = prepared.cgroup.fallback_fd();
   context.console_socket = relay ? relay->init_socket() : prepared.console.get();
   context.preserve_fds = options.preserve_fds;
+  context.runtime_pid = ::getpid();
   sys::ChildGuard process(CR_TRY(process::spawn_exec(context, make_callbacks(container, prepared))));
 
   if (relay) CR_TRY(relay->attach());

@@ -61,6 +61,19 @@ Result<void> release_init(int fifo, int pidfd) {
   return {};
 }
 
+// The status "created" is the fifo's existence, so it goes before the init is released: a failed
+// unlink leaves a container that is still created, never a running one that looks created. Opening
+// the fifo for reading is what releases the init, hence the O_PATH handle, reopened after the unlink.
+Result<UniqueFd> open_fifo_unlinked(int state_dir) {
+  const std::string name(kExecFifoName);
+  UniqueFd handle = CR_TRY_CTX(fs::open_at(state_dir, name, O_PATH), "open the exec fifo");
+  if (::unlinkat(state_dir, name.c_str(), 0) != 0) {
+    return fail(Error::sys(errno, fmt::format("remove {} from the state directory", name)));
+  }
+  return CR_TRY_CTX(fs::open(fmt::format("/proc/self/fd/{}", handle.get()), O_RDONLY | O_NONBLOCK),
+                    "open the exec fifo");
+}
+
 }  // namespace
 
 std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid) {
@@ -83,13 +96,8 @@ Result<void> start_container(Container& container) {
   if (CR_TRY(container.status()) != spec::Status::kCreated) {
     return fail_msg("cannot start a container that has stopped");
   }
-  UniqueFd fifo = CR_TRY_CTX(fs::open_at(container.dir().fd(), std::string(kExecFifoName),
-                                         O_RDONLY | O_NONBLOCK),
-                             "open the exec fifo");
-  auto released = release_init(fifo.get(), pidfd.get());
-  // Whatever happened, the container has left "created": the fifo goes.
-  ::unlinkat(container.dir().fd(), std::string(kExecFifoName).c_str(), 0);
-  if (!released) return fail(std::move(released).error());
+  UniqueFd fifo = CR_TRY(open_fifo_unlinked(container.dir().fd()));
+  CR_TRY(release_init(fifo.get(), pidfd.get()));
 
   spec::Config config = CR_TRY(load_snapshot(container));
   if (config.hooks && config.hooks->poststart) {

@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "cruntime/base/fs.hpp"
+#include "cruntime/base/log.hpp"
 #include "cruntime/container/operations.hpp"
 #include "cruntime/spec/io.hpp"
 
@@ -35,14 +36,10 @@ struct DirEntry {
 // Entries of an open directory, without "." and "..", sorted. Reads through a fresh open of "."
 // so the caller's fd keeps its own offset.
 Result<std::vector<DirEntry>> read_entries(int dir_fd) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail(Error::sys(errno, "open directory"));
-  CHandle<DIR, ::closedir> dir(::fdopendir(fd));
-  if (!dir) {
-    int err = errno;
-    ::close(fd);
-    return fail(Error::sys(err, "open directory"));
-  }
+  UniqueFd fd = CR_TRY_CTX(fs::open_at(dir_fd, ".", O_RDONLY | O_DIRECTORY), "open directory");
+  CHandle<DIR, ::closedir> dir(::fdopendir(fd.get()));
+  if (!dir) return fail(Error::sys(errno, "open directory"));
+  fd.release();  // closedir closes it now
   std::vector<DirEntry> entries;
   errno = 0;
   while (dirent* entry = ::readdir(dir.get())) {
@@ -220,7 +217,10 @@ Result<ContainerDir> StateRoot::create_container(std::string_view id) const {
     dir = fail(std::move(locked).error());
   }
   // Only an empty directory goes: never something another process put in our place.
-  ::unlinkat(fd_.get(), name.c_str(), AT_REMOVEDIR);
+  // The lock error is the one reported; a directory that cannot go is said in the log.
+  if (::unlinkat(fd_.get(), name.c_str(), AT_REMOVEDIR) != 0) {
+    log::warn("{}", Error::sys(errno, fmt::format("remove {}/{}", path_, name)).to_string());
+  }
   return fail(std::move(dir).error().with_context(fmt::format("create {}/{}", path_, name)));
 }
 

@@ -32,6 +32,7 @@ namespace {
 struct InitPayload {
   UniqueFd proc;  // the runtime's /proc, kept across pivot_root to reopen the exec fifo
   Payload exec;
+  SeccompPlan seccomp;  // decided once: part goes on with the credentials, part before execve
 };
 
 Result<UniqueFd> open_procfs() {
@@ -119,13 +120,13 @@ Result<void> create_missing_cwd(const spec::Process& process) {
 }
 
 // Steps 1-7: everything up to "ready". Returns the payload to exec after `start`.
-Result<InitPayload> prepare(InitContext& context, SyncSocket& sync) {
+Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   const spec::Config& config = *context.config;
   CR_TRY(guard_against_parent_death(context));
   CR_TRY(sync.expect(MsgType::kParentReady));
   CR_TRY(become_userns_root_if_new(context));
   // The parent has put us in the container's cgroup by now: make it our cgroup namespace's root.
-  if (context.unshare_cgroup_ns && ::unshare(CLONE_NEWCGROUP) != 0) {
+  if (context.plan.unshare_cgroup_after_attach && ::unshare(CLONE_NEWCGROUP) != 0) {
     return fail(Error::sys(errno, "unshare cgroup namespace"));
   }
   CR_TRY(join_and_unshare(context, sync));
@@ -158,7 +159,7 @@ Result<InitPayload> prepare(InitContext& context, SyncSocket& sync) {
                "process.terminal");
   }
   // The master went out in one message; the receiver waits for EOF (cli-contract §8.1).
-  if (context.console_socket >= 0) ::close(context.console_socket);
+  close_inherited(context.console_socket);
   // A missing cwd is created (runc) before a read-only root makes that impossible.
   if (config.process) CR_TRY(create_missing_cwd(*config.process));
   if (own_mounts) CR_TRY_CTX(rootfs::finalize_rootfs(config, context.rootfs), "rootfs");
@@ -173,7 +174,8 @@ Result<InitPayload> prepare(InitContext& context, SyncSocket& sync) {
   CR_TRY(apply_process_limits(config, process));
   payload.exec = CR_TRY(prepare_payload(process, context.extra_env));
   CR_TRY(seal_fds(context.preserve_fds));
-  CR_TRY(apply_credentials(process, config_seccomp(config), sync));
+  payload.seccomp = plan_seccomp(config, process);
+  CR_TRY(apply_credentials(process, payload.seccomp, sync));
   return payload;
 }
 
@@ -202,18 +204,19 @@ Result<void> close_host_fds(const InitContext& context, const InitPayload& paylo
 Result<void> start_payload(const InitContext& context, const InitPayload& payload) {
   const spec::Config& config = *context.config;
   if (!config.process) return fail_msg("process: not set in config.json, nothing to start");
-  CR_TRY(load_late_seccomp(*config.process, config_seccomp(config)));
+  CR_TRY(load_late_seccomp(payload.seccomp));
   CR_TRY(run_start_container_hooks(context, payload.exec.env));
   return exec_payload(payload.exec);
 }
 
 }  // namespace
 
-[[noreturn]] void run_init(InitContext& context, SyncSocket& sync) noexcept {
+[[noreturn]] void run_init(const InitContext& context, SyncSocket& sync) noexcept {
   // The flock on the state dir belongs to the open file description we share with the parent:
   // keeping it would make `start` wait on a lock held by the init itself.
-  if (context.state_dir_fd >= 0) ::close(context.state_dir_fd);
-  // `run` blocks signals it forwards; the container starts with a clean mask.
+  close_inherited(context.state_dir_fd);
+  // `run` blocks signals it forwards; the container starts with a clean mask. Unchecked:
+  // sigprocmask fails only for an invalid `how` or set pointer (EINVAL/EFAULT), neither possible.
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -224,7 +227,10 @@ Result<void> start_payload(const InitContext& context, const InitPayload& payloa
   }
   // `create` exits as soon as it reads kReady, and the init must outlive it: clear the death
   // signal first, or a fast parent exit kills us in between.
-  ::prctl(PR_SET_PDEATHSIG, 0);
+  if (::prctl(PR_SET_PDEATHSIG, 0) != 0) {
+    sync.send_error(Error::sys(errno, "prctl PR_SET_PDEATHSIG 0").with_context("container init"));
+    _exit(1);
+  }
   if (auto ready = sync.send(MsgType::kReady); !ready) _exit(1);
   sync.close();
   if (!close_host_fds(context, *payload)) _exit(1);

@@ -62,10 +62,7 @@ Result<void> join_and_unshare(const InitContext& context, SyncSocket& sync) {
   if (plan.unshare_flags != 0 && ::unshare(static_cast<int>(plan.unshare_flags)) != 0) {
     return fail(Error::sys(errno, "unshare namespaces"));
   }
-  const auto& offsets = context.config->linux_config->time_offsets;
-  if (plan.unshare_flags & CLONE_NEWTIME && offsets && !offsets->empty()) {
-    CR_TRY(write_time_offsets(*offsets));
-  }
+  if (!plan.time_offsets.empty()) CR_TRY(write_time_offsets(plan.time_offsets));
   return {};
 }
 

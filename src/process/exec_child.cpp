@@ -65,13 +65,13 @@ Result<void> join_session_keyring(const ExecContext& context) {
   return {};
 }
 
-Result<Payload> prepare(ExecContext& context, SyncSocket& sync) {
+Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   const spec::Process& process = *context.process;
   CR_TRY(guard_against_parent_death(context));
   CR_TRY(sync.expect(MsgType::kParentReady));
   CR_TRY(become_undumpable());
   // Before joining a user namespace, where lowering it would need CAP_SYS_RESOURCE of the host.
-  if (process.oom_score_adj) CR_TRY_CTX(set_oom_score_adj(*process.oom_score_adj), "process.oomScoreAdj");
+  if (process.oom_score_adj) CR_TRY_CTX(set_oom_score_adj(0, *process.oom_score_adj), "process.oomScoreAdj");
   CR_TRY(join_namespaces(context));
   CR_TRY(fork_into_joined_namespaces(context, sync));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
@@ -80,26 +80,30 @@ Result<Payload> prepare(ExecContext& context, SyncSocket& sync) {
     CR_TRY_CTX(setup_terminal(context.console_socket, process, ConsoleBinding::kLeaveDevConsole),
                "process.terminal");
   }
-  if (context.console_socket >= 0) ::close(context.console_socket);
+  close_inherited(context.console_socket);
   CR_TRY(apply_process_limits(*context.config, process));
   Payload payload = CR_TRY(prepare_payload(process, {}));
   CR_TRY(seal_fds(context.preserve_fds));
-  CR_TRY(apply_credentials(process, config_seccomp(*context.config), sync));
-  CR_TRY(load_late_seccomp(process, config_seccomp(*context.config)));
+  const SeccompPlan seccomp = plan_seccomp(*context.config, process);
+  CR_TRY(apply_credentials(process, seccomp, sync));
+  CR_TRY(load_late_seccomp(seccomp));
   return payload;
 }
 
 }  // namespace
 
-[[noreturn]] void run_exec(ExecContext& context, SyncSocket& sync) noexcept {
+[[noreturn]] void run_exec(const ExecContext& context, SyncSocket& sync) noexcept {
   // A foreground exec blocks the signals it forwards; the process starts with a clean mask.
+  // Unchecked: sigprocmask fails only for an invalid `how` or set pointer, neither possible.
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   auto payload = prepare(context, sync);
+  // The death signal survives execve: an `exec -d` process must outlive the runtime.
+  if (payload && ::prctl(PR_SET_PDEATHSIG, 0) != 0) {
+    payload = fail(Error::sys(errno, "prctl PR_SET_PDEATHSIG 0"));
+  }
   if (payload) {
-    // The death signal survives execve: an `exec -d` process must outlive the runtime.
-    ::prctl(PR_SET_PDEATHSIG, 0);
     auto exec = exec_payload(*payload);
     sync.send_error(std::move(exec).error().with_context("exec failed"));
     _exit(255);

@@ -34,11 +34,10 @@ Result<void> serve(SyncSocket& sync, sys::ChildGuard& guard, const ExecCallbacks
 
 }  // namespace
 
-Result<pid_t> spawn_exec(ExecContext& context, const ExecCallbacks& callbacks) {
+Result<pid_t> spawn_exec(const ExecContext& context, const ExecCallbacks& callbacks) {
   auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
   CR_TRY(sys::assert_single_threaded());
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
-  context.runtime_pid = ::getpid();
 
   // v2: the child is born in the container's cgroup, so everything it forks is too.
   auto cloned = sys::clone3(0, context.cgroup_fd);

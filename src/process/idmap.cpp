@@ -1,10 +1,11 @@
 // Writing a new user namespace's uid_map and gid_map from the parent (runtime) side.
+#include "cruntime/process/idmap.hpp"
+
 #include <fcntl.h>
 
 #include <string>
 
 #include "cruntime/base/fs.hpp"
-#include "cruntime/process/init.hpp"
 
 namespace cruntime::process {
 

@@ -54,8 +54,9 @@ std::string_view namespace_proc_file(spec::NamespaceType type) {
   return "";
 }
 
-Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
+Result<NamespacePlan> plan_namespaces(const spec::Config& config, CgroupEntry cgroup) {
   NamespacePlan plan;
+  plan.cgroup_entry = cgroup;
   const spec::Linux* linux_config = config.linux_config ? &*config.linux_config : nullptr;
   if (linux_config == nullptr || !linux_config->namespaces) return plan;
 
@@ -80,12 +81,17 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
   bool time_offsets = linux_config->time_offsets && !linux_config->time_offsets->empty();
   if (plan.joins.empty() && !(time_offsets && plan.creates(CLONE_NEWTIME))) {
     plan.clone_flags = plan.new_flags;
+    if (cgroup == CgroupEntry::kAttachAfterClone && plan.creates(CLONE_NEWCGROUP)) {
+      plan.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+      plan.unshare_cgroup_after_attach = true;
+    }
     return plan;
   }
   plan.unshare_user = plan.creates(CLONE_NEWUSER);
   plan.unshare_flags = plan.new_flags & ~static_cast<uint64_t>(CLONE_NEWUSER);
   // setns/unshare of pid and time namespaces apply to children only.
   plan.second_fork = plan.has(CLONE_NEWPID) || plan.creates(CLONE_NEWTIME);
+  if (time_offsets && plan.creates(CLONE_NEWTIME)) plan.time_offsets = *linux_config->time_offsets;
   return plan;
 }
 

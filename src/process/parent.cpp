@@ -10,7 +10,9 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/process_setup.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
@@ -27,10 +29,7 @@ Result<void> write_maps_for(pid_t pid, const InitContext& context) {
 // Lowering below the current value needs CAP_SYS_RESOURCE (proc(5)).
 Result<void> write_oom_score_adj(pid_t pid, const spec::Config& config) {
   if (!config.process || !config.process->oom_score_adj) return {};
-  std::string path = fmt::format("/proc/{}/oom_score_adj", pid);
-  UniqueFd fd = CR_TRY_CTX(fs::open(path, O_WRONLY), "process.oomScoreAdj");
-  CR_TRY_CTX(fs::write_all(fd.get(), std::to_string(*config.process->oom_score_adj)),
-             "process.oomScoreAdj: write {}", path);
+  CR_TRY_CTX(set_oom_score_adj(pid, *config.process->oom_score_adj), "process.oomScoreAdj");
   return {};
 }
 
@@ -68,7 +67,7 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
 // it ended.
 Error describe_death(std::optional<Error> error, sys::ChildGuard& guard) {
   pid_t pid = guard.release();
-  ::kill(pid, SIGKILL);
+  ::kill(pid, SIGKILL);  // ESRCH (already dead) is the only failure; wait_pid reaps it either way
   auto status = sys::wait_pid(pid);
   if (error) return std::move(*error);
   if (!status) return Error::msg("container init exited during setup");
@@ -96,22 +95,19 @@ Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
   return {};
 }
 
-Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks) {
+Result<InitHandle> spawn_init(const InitContext& context, const InitCallbacks& callbacks) {
   auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
   CR_TRY(sys::assert_single_threaded());
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
-  context.runtime_pid = ::getpid();
 
   // The init is in its cgroup before it runs any code: CLONE_INTO_CGROUP where the manager has a
-  // directory fd (v2), else attach right after clone, before kParentReady. A new cgroup namespace
-  // must be made after that, so its root is the container's cgroup: the init unshares it itself.
-  uint64_t flags = context.plan.clone_flags;
-  int cgroup_fd = context.cgroup != nullptr ? context.cgroup->dir_fd() : -1;
-  if (context.cgroup != nullptr && cgroup_fd < 0 && (flags & CLONE_NEWCGROUP) != 0) {
-    flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
-    context.unshare_cgroup_ns = true;
-  }
-  sys::CloneResult clone = CR_TRY_CTX(sys::clone3(flags, cgroup_fd), "create the container init");
+  // directory fd (v2), else attach right after clone, before kParentReady (the plan's entry).
+  const NamespacePlan& plan = context.plan;
+  const bool clone_into = plan.cgroup_entry == CgroupEntry::kCloneInto;
+  const bool attach = plan.cgroup_entry == CgroupEntry::kAttachAfterClone;
+  const int cgroup_fd = clone_into ? context.cgroup->dir_fd() : -1;
+  sys::CloneResult clone =
+      CR_TRY_CTX(sys::clone3(plan.clone_flags, cgroup_fd), "create the container init");
   if (clone.pid == 0) {
     parent_end.close();
     run_init(context, child_end);  // [[noreturn]]
@@ -122,7 +118,7 @@ Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbac
   auto served = [&]() -> Result<bool> {
     if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
     CR_TRY(write_oom_score_adj(clone.pid, *context.config));
-    if (context.cgroup != nullptr && cgroup_fd < 0) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
+    if (attach) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
     CR_TRY(parent_end.send(MsgType::kParentReady));
     return serve(parent_end, guard, context, callbacks);
   }();

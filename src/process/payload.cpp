@@ -56,20 +56,18 @@ Result<void> seal_fds(int preserve_fds) {
   return sys::close_range_cloexec(static_cast<unsigned>(3 + preserve_fds));
 }
 
-const spec::Seccomp* config_seccomp(const spec::Config& config) {
-  if (!config.linux_config || !config.linux_config->seccomp) return nullptr;
-  return &*config.linux_config->seccomp;
+SeccompPlan plan_seccomp(const spec::Config& config, const spec::Process& process) {
+  if (!config.linux_config || !config.linux_config->seccomp) return {};
+  const spec::Seccomp& filter = *config.linux_config->seccomp;
+  const bool early =
+      !process.no_new_privileges.value_or(false) || security::seccomp_uses_notify(filter);
+  return {&filter, early ? SeccompTiming::kWithCredentials : SeccompTiming::kLast};
 }
 
-bool seccomp_loads_early(const spec::Process& process, const spec::Seccomp* seccomp) {
-  if (seccomp == nullptr) return false;
-  return !process.no_new_privileges.value_or(false) || security::seccomp_uses_notify(*seccomp);
-}
-
-Result<void> apply_credentials(const spec::Process& process, const spec::Seccomp* seccomp,
+Result<void> apply_credentials(const spec::Process& process, const SeccompPlan& seccomp,
                                SyncSocket& sync) {
-  if (seccomp_loads_early(process, seccomp)) {
-    auto notify = CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
+  if (seccomp.timing == SeccompTiming::kWithCredentials) {
+    auto notify = CR_TRY_CTX(security::load_seccomp(*seccomp.filter), "linux.seccomp");
     if (notify) {
       int fd = notify->get();
       CR_TRY(sync.send(MsgType::kSeccompFd, {}, std::span<const int>(&fd, 1)));
@@ -85,9 +83,9 @@ Result<void> apply_credentials(const spec::Process& process, const spec::Seccomp
   return {};
 }
 
-Result<void> load_late_seccomp(const spec::Process& process, const spec::Seccomp* seccomp) {
-  if (seccomp == nullptr || seccomp_loads_early(process, seccomp)) return {};
-  CR_TRY_CTX(security::load_seccomp(*seccomp), "linux.seccomp");
+Result<void> load_late_seccomp(const SeccompPlan& seccomp) {
+  if (seccomp.timing != SeccompTiming::kLast) return {};
+  CR_TRY_CTX(security::load_seccomp(*seccomp.filter), "linux.seccomp");
   return {};
 }
 

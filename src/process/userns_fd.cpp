@@ -14,7 +14,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
-#include "cruntime/process/init.hpp"
+#include "cruntime/process/idmap.hpp"
 #include "cruntime/rootfs/idmap_mount.hpp"
 #include "cruntime/rootfs/mount.hpp"
 #include "cruntime/sys/syscalls.hpp"
@@ -24,7 +24,8 @@ namespace {
 
 // The helper's whole life: wait to be killed (by us, or with us).
 [[noreturn]] void hold_namespace(pid_t parent) noexcept {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Without the death signal the helper could outlive a killed runtime: better not to exist.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) ::_exit(1);
   if (::getppid() != parent) ::_exit(0);
   for (;;) ::pause();
 }

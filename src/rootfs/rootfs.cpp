@@ -22,27 +22,6 @@ namespace {
 
 // Which namespaces the container has (created or joined); decides how /dev, sysfs and cgroup
 // mounts are made.
-struct ContainerNamespaces {
-  bool mount = false;
-  bool user = false;
-  bool net = false;
-  bool cgroup = false;
-};
-
-ContainerNamespaces container_namespaces(const spec::Config& config) {
-  ContainerNamespaces out;
-  if (!config.linux_config || !config.linux_config->namespaces) return out;
-  for (const spec::Namespace& ns : *config.linux_config->namespaces) {
-    auto type = spec::parse_namespace_type(ns.type);
-    if (!type) continue;
-    out.mount = out.mount || *type == spec::NamespaceType::kMount;
-    out.user = out.user || *type == spec::NamespaceType::kUser;
-    out.net = out.net || *type == spec::NamespaceType::kNetwork;
-    out.cgroup = out.cgroup || *type == spec::NamespaceType::kCgroup;
-  }
-  return out;
-}
-
 // linux.rootfsPropagation as MS_* flags; rslave when unset (runc).
 Result<unsigned long> root_propagation(const spec::Config& config) {
   if (!config.linux_config || !config.linux_config->rootfs_propagation ||
@@ -60,7 +39,7 @@ Result<void> mount_config_entries(const spec::Config& config, const RootfsOption
   if (!config.mounts) return {};
   const auto& mounts = *config.mounts;
   for (size_t i = 0; i < mounts.size(); ++i) {
-    if (mounts[i].type == "proc" && !options.new_pid_ns) {
+    if (mounts[i].type == "proc" && !options.namespaces.pid) {
       log::debug("mounts[{}]: no new pid namespace, so this proc shows the host's processes", i);
     }
     const int idmapped = i < options.idmapped_trees.size() ? options.idmapped_trees[i] : -1;
@@ -91,7 +70,7 @@ Result<void> remount_delayed_readonly(const spec::Config& config, int root_fd) {
 }  // namespace
 
 Result<void> prepare_rootfs(const spec::Config& config, const RootfsOptions& options) {
-  const ContainerNamespaces ns = container_namespaces(config);
+  const ContainerNamespaces& ns = options.namespaces;
   // Without a mount namespace every mount below would be made in the host's (security.md 10).
   if (!ns.mount) return fail_msg("linux.namespaces: building the rootfs needs a mount namespace");
   const unsigned long propagation = CR_TRY(root_propagation(config));

@@ -50,7 +50,8 @@ std::optional<int> parse_realtime(std::string_view upper) {
 
 std::optional<int> parse_signal(std::string_view text) {
   if (auto n = strings::parse_int<int>(text)) {
-    if (*n >= 1 && *n <= SIGRTMAX) return *n;
+    // 0 sends nothing: kill(2)'s existence probe (`kill ID 0`, as runc accepts).
+    if (*n >= 0 && *n <= SIGRTMAX) return *n;
     return std::nullopt;
   }
   std::string upper = strings::to_upper(text);

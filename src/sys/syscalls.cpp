@@ -90,6 +90,8 @@ int exit_code_of(int status) {
 
 void ChildGuard::kill_and_reap() noexcept {
   if (pid_ <= 0) return;
+  // Unchecked: the only failure for our own child is ESRCH (it is already dead, a zombie or
+  // not), and waitpid below reaps it either way.
   ::kill(pid_, SIGKILL);
   int status;
   while (::waitpid(pid_, &status, __WALL) < 0 && errno == EINTR) {

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include "cruntime/cgroup/resources.hpp"
+#include "cruntime/cgroup/resources_v1.hpp"
+#include "cruntime/cgroup/resources_v2.hpp"
 
 namespace cruntime::cgroup {
 namespace {

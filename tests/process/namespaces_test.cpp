@@ -89,3 +89,31 @@ TEST_CASE("plan_namespaces: no linux section means the runtime's namespaces", "[
   CHECK(plan->clone_flags == 0);
   CHECK(plan->new_flags == 0);
 }
+
+TEST_CASE("plan_namespaces: time offsets travel in the plan, only with a new time namespace", "[process]") {
+  Config config = with_namespaces({{"time", {}}});
+  config.linux_config->time_offsets = std::map<std::string, cruntime::spec::TimeOffset>{{"monotonic", {5, 0}}};
+  auto plan = plan_namespaces(config);
+  REQUIRE(plan);
+  CHECK(plan->time_offsets.size() == 1);
+  CHECK(plan->time_offsets.at("monotonic").secs == 5);
+  auto joined = with_namespaces({{"time", "/proc/1/ns/time"}});
+  joined.linux_config->time_offsets = config.linux_config->time_offsets;
+  auto joined_plan = plan_namespaces(joined);
+  REQUIRE(joined_plan);
+  CHECK(joined_plan->time_offsets.empty());
+}
+
+TEST_CASE("plan_namespaces: a new cgroup namespace waits for the attach when there is no cgroup fd", "[process]") {
+  auto config = with_namespaces({{"cgroup", {}}, {"mount", {}}});
+  auto attach = plan_namespaces(config, cruntime::process::CgroupEntry::kAttachAfterClone);
+  REQUIRE(attach);
+  CHECK((attach->clone_flags & CLONE_NEWCGROUP) == 0);
+  CHECK((attach->clone_flags & CLONE_NEWNS) != 0);
+  CHECK(attach->unshare_cgroup_after_attach);
+  CHECK(attach->creates(CLONE_NEWCGROUP));
+  auto into = plan_namespaces(config, cruntime::process::CgroupEntry::kCloneInto);
+  REQUIRE(into);
+  CHECK((into->clone_flags & CLONE_NEWCGROUP) != 0);
+  CHECK_FALSE(into->unshare_cgroup_after_attach);
+}

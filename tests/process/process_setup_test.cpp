@@ -237,10 +237,10 @@ TEST_CASE("apply_sysctl: writes land in the caller's network namespace", "[proce
 
 TEST_CASE("set_oom_score_adj: the value is written; out of range is refused", "[process]") {
   std::string report = in_child([] {
-    if (auto r = process::set_oom_score_adj(321); !r) return r.error().to_string();
+    if (auto r = process::set_oom_score_adj(0, 321); !r) return r.error().to_string();
     auto now = cruntime::fs::read_file("/proc/self/oom_score_adj");
     return now && *now == "321\n" ? std::string() : std::string("not written");
   });
   CHECK(report == "");
-  CHECK(error_of(process::set_oom_score_adj(1001)) == "oom_score_adj 1001 is outside -1000..1000");
+  CHECK(error_of(process::set_oom_score_adj(0, 1001)) == "oom_score_adj 1001 is outside -1000..1000");
 }

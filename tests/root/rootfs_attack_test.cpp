@@ -28,7 +28,7 @@ using namespace test::rootfs_fixture;
 std::string prepare_error(const std::string& rootfs, std::vector<spec::Mount> mounts) {
   spec::Config config = base_config();
   config.mounts = std::move(mounts);
-  RootfsOptions options{rootfs, rootfs, false, false};
+  RootfsOptions options{rootfs, rootfs, base_namespaces(), false};
   return in_mount_namespace([&]() -> std::string {
     auto r = prepare_rootfs(config, options);
     return r ? std::string("no error") : r.error().to_string();
@@ -46,7 +46,7 @@ std::string build_next_to_shared_peer(const std::string& shared, const std::stri
   config.linux_config->rootfs_propagation = propagation;
   config.mounts = std::vector<spec::Mount>{make_mount("/data", "tmpfs", "tmpfs", {}),
                                            make_mount("/proc", "proc", "proc", {})};
-  RootfsOptions options{rootfs, rootfs, false, false};
+  RootfsOptions options{rootfs, rootfs, base_namespaces(), false};
   int ready[2];
   int release[2];
   if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) return "pipe2";
@@ -147,7 +147,7 @@ TEST_CASE("rootfs: without a mount namespace nothing is mounted", "[rootfs][root
   test::TempDir tmp;
   spec::Config config = base_config();
   config.linux_config->namespaces = std::vector<spec::Namespace>{{"pid", std::nullopt}};
-  RootfsOptions options{tmp.path(), tmp.path(), false, false};
+  RootfsOptions options{tmp.path(), tmp.path(), {.pid = true}, false};
   std::string report = in_mount_namespace([&]() -> std::string {
     auto r = prepare_rootfs(config, options);
     return r ? std::string("accepted") : r.error().to_string();

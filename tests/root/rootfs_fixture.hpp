@@ -11,6 +11,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/rootfs/rootfs.hpp"
 #include "cruntime/spec/config.hpp"
 #include "security/child_runner.hpp"
 
@@ -68,6 +69,9 @@ inline spec::Config base_config() {
   config.linux_config->namespaces = std::vector<spec::Namespace>{{"mount", std::nullopt}};
   return config;
 }
+
+// The namespaces of base_config(), as the init's plan hands them to the rootfs.
+inline cruntime::rootfs::ContainerNamespaces base_namespaces() { return {.mount = true}; }
 
 // Run `body` in a child that has its own, private mount namespace; "" means success.
 template <class Body>

@@ -137,7 +137,7 @@ TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[
   config.linux_config->readonly_paths = std::vector<std::string>{"/proc/sys", "/proc/no-such"};
   const bool has_acpi = ::access("/proc/acpi", F_OK) == 0;
   const bool has_keys = ::access("/proc/keys", F_OK) == 0;
-  RootfsOptions options{rootfs, tmp.join("bundle"), false, false};
+  RootfsOptions options{rootfs, tmp.join("bundle"), base_namespaces(), false};
   REQUIRE(fs::mkdir_p(options.bundle));
 
   std::string report = in_mount_namespace([&]() -> std::string {
@@ -163,7 +163,7 @@ TEST_CASE("rootfs: --no-pivot moves the rootfs onto / and chroots", "[rootfs][ro
   write(rootfs + "/marker", "inside");
   spec::Config config = base_config();
   config.mounts = std::vector<spec::Mount>{make_mount("/proc", "proc", "proc", {})};
-  RootfsOptions options{rootfs, tmp.path(), false, true};
+  RootfsOptions options{rootfs, tmp.path(), base_namespaces(), true};
   std::string report = in_mount_namespace([&]() -> std::string {
     if (auto r = prepare_rootfs(config, options); !r) return "prepare: " + r.error().to_string();
     if (auto r = switch_root(options); !r) return "switch: " + r.error().to_string();
@@ -190,7 +190,7 @@ TEST_CASE("rootfs: remount changes the flags and options of an existing mount", 
       make_mount("/data", "tmpfs", "tmpfs", {"size=1m"}),
       make_mount("/data", "tmpfs", "tmpfs", {"remount", "ro", "nosuid", "size=2m"}),
   };
-  RootfsOptions options{rootfs, tmp.path(), false, false};
+  RootfsOptions options{rootfs, tmp.path(), base_namespaces(), false};
   std::string report = in_mount_namespace([&]() -> std::string {
     if (auto r = prepare_rootfs(config, options); !r) return "prepare: " + r.error().to_string();
     const auto mounts = read_mounts();

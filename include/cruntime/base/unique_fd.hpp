@@ -36,6 +36,10 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// Close a child's copy of an fd the parent owns (clone duplicated the table; the parent's copy
+// stays the parent's). -1 is ignored.
+inline void close_inherited(int fd) noexcept { UniqueFd copy(fd); }
+
 template <auto Fn>
 struct CHandleDeleter {
   template <class T>

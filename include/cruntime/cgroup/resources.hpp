@@ -1,4 +1,5 @@
-// linux.resources → the cgroup file writes that apply it, for v1 and v2 (pure: no syscalls).
+// The cgroup file writes that apply linux.resources (FileWrite, ResourcePlan) and the value
+// conversions between v1 and v2 (pure: no syscalls). The translations: resources_v1.hpp, resources_v2.hpp.
 #pragma once
 
 #include <cstdint>
@@ -37,14 +38,6 @@ struct ResourcePlan {
   std::vector<FileWrite> writes;
   std::vector<std::string> warnings;
 };
-
-// cgroup v1 (legacy and hybrid hosts). `unified` is an error. Device rules become
-// devices.deny "a", the config's rules in order, then the default allow list (also when the
-// config has no rules: a container never inherits the host's device access).
-Result<ResourcePlan> translate_v1(const spec::LinuxResources& resources);
-// cgroup v2. Device rules are not files on v2 (eBPF, cgroup/devices_bpf.cpp), so they are left
-// to the caller.
-Result<ResourcePlan> translate_v2(const spec::LinuxResources& resources);
 
 // --- The conversions, exposed for tests and for `update` later. ---
 

@@ -27,7 +27,7 @@ struct ExecContext {
   int fallback_cgroup_fd = -1;  // v2: where to go when cgroup_fd takes no processes (EBUSY)
   int console_socket = -1;  // connected console socket when process.terminal, else -1
   int preserve_fds = 0;     // fds 3 .. 3+preserve_fds-1 survive execve
-  pid_t runtime_pid = 0;    // the parent, for the PDEATHSIG race check
+  pid_t runtime_pid = 0;    // the process calling spawn_exec, for the PDEATHSIG race check
 };
 
 struct ExecCallbacks {
@@ -40,9 +40,9 @@ struct ExecCallbacks {
 // Clone the child, walk it through the exchange in sync.hpp and return the host pid of the
 // process once it has called execve (it is our child; the caller waits for it or leaves it to
 // its subreaper). On failure every child is killed and reaped.
-Result<pid_t> spawn_exec(ExecContext& context, const ExecCallbacks& callbacks);
+Result<pid_t> spawn_exec(const ExecContext& context, const ExecCallbacks& callbacks);
 
 // The child side; never returns: ends in execve or _exit.
-[[noreturn]] void run_exec(ExecContext& context, SyncSocket& sync) noexcept;
+[[noreturn]] void run_exec(const ExecContext& context, SyncSocket& sync) noexcept;
 
 }  // namespace cruntime::process

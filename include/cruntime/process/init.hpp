@@ -23,7 +23,7 @@ namespace cruntime::process {
 // reach anything on the host that the parent could not check first).
 struct InitContext {
   const spec::Config* config = nullptr;  // validated
-  NamespacePlan plan;
+  NamespacePlan plan;                    // made with the cgroup's CgroupEntry
   rootfs::RootfsOptions rootfs;
   std::string id;
   std::string bundle;
@@ -31,11 +31,10 @@ struct InitContext {
   int console_socket = -1;  // connected --console-socket, or -1
   int state_dir_fd = -1;    // the locked state dir: the init closes it at once (flock is shared)
   cgroup::Manager* cgroup = nullptr;  // the container's cgroup (created and limited already)
-  bool unshare_cgroup_ns = false;     // set by spawn_init: join the cgroup first, then unshare
   int preserve_fds = 0;     // fds 3 .. 3+preserve_fds-1 survive execve (LISTEN_FDS + --preserve-fds)
   std::vector<std::string> extra_env;  // LISTEN_FDS=, LISTEN_PID=1
   bool no_new_keyring = false;
-  pid_t runtime_pid = 0;    // the parent, for the PDEATHSIG race check
+  pid_t runtime_pid = 0;    // the process calling spawn_init, for the PDEATHSIG race check
 };
 
 // The parent's answers to the init's requests.
@@ -54,7 +53,7 @@ struct InitHandle {
 // Clone the init (one clone3 with the plan's namespaces), run the parent side of the protocol in
 // sync.hpp, and return once the init is blocked on the exec fifo. On failure the init (and any
 // intermediate child) is killed and reaped.
-Result<InitHandle> spawn_init(InitContext& context, const InitCallbacks& callbacks);
+Result<InitHandle> spawn_init(const InitContext& context, const InitCallbacks& callbacks);
 
 // Parent-side steps shared with spawn_exec:
 // kInitPid — a child forked (CLONE_PARENT) into pending namespaces and its parent exits: reap the
@@ -65,14 +64,6 @@ Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
                                 const std::function<Result<void>(pid_t, int)>& send);
 
 // The child side; never returns: ends in execve or _exit.
-[[noreturn]] void run_init(InitContext& context, SyncSocket& sync) noexcept;
-
-// Parent side helper: write uid_map/gid_map of `pid` from linux.uidMappings/gidMappings.
-Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config);
-// The text of an id map file ("containerID hostID size" lines).
-std::string format_id_map(const std::vector<spec::IdMapping>& mappings);
-// Write /proc/<pid>/<file> ("uid_map", "gid_map") in one write(2), as the kernel requires.
-Result<void> write_id_map(pid_t pid, std::string_view file,
-                          const std::vector<spec::IdMapping>& mappings);
+[[noreturn]] void run_init(const InitContext& context, SyncSocket& sync) noexcept;
 
 }  // namespace cruntime::process

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string_view>
 #include <string>
 #include <vector>
@@ -28,6 +29,14 @@ struct NamespaceJoin {
   std::string path;
 };
 
+// How the init gets into its cgroup: this decides who makes a new cgroup namespace, whose root is
+// the cgroup the creating process is in at that moment.
+enum class CgroupEntry {
+  kNone,              // no cgroup to enter
+  kCloneInto,         // clone3 CLONE_INTO_CGROUP with the cgroup's directory fd (v2)
+  kAttachAfterClone,  // the parent writes cgroup.procs after clone (v1/hybrid, no fd)
+};
+
 struct NamespacePlan {
   uint64_t clone_flags = 0;           // created by clone3 itself (the fast path)
   std::vector<NamespaceJoin> joins;   // setns by the child, user namespace first, mount last
@@ -36,6 +45,13 @@ struct NamespacePlan {
   bool second_fork = false;           // pid/time ns set up by setns/unshare: init is a grandchild
   uint64_t new_flags = 0;             // every namespace the container gets fresh (clone or unshare)
   uint64_t joined_flags = 0;
+  // linux.timeOffsets, written by the child before it forks into the new time namespace; empty
+  // unless the plan unshares one.
+  std::map<std::string, spec::TimeOffset> time_offsets;
+  CgroupEntry cgroup_entry = CgroupEntry::kNone;
+  // A new cgroup namespace the init unshares itself once the parent attached it (kParentReady):
+  // made by clone3 it would be rooted in the runtime's cgroup.
+  bool unshare_cgroup_after_attach = false;
 
   bool creates(int clone_flag) const { return (new_flags & static_cast<uint64_t>(clone_flag)) != 0; }
   bool joins_ns(int clone_flag) const { return (joined_flags & static_cast<uint64_t>(clone_flag)) != 0; }
@@ -43,9 +59,11 @@ struct NamespacePlan {
   bool has(int clone_flag) const { return creates(clone_flag) || joins_ns(clone_flag); }
 };
 
-// Validated config in, plan out. Fast path (nothing joined, no time offsets): one clone3 with all
-// CLONE_NEW* flags. Otherwise the runc order: join by path first (userns first, so the other joins
-// and the new namespaces are owned by it), then unshare the userns and the rest.
-Result<NamespacePlan> plan_namespaces(const spec::Config& config);
+// Validated config in, plan out; the plan is not changed afterwards. Fast path (nothing joined,
+// no time offsets): one clone3 with all CLONE_NEW* flags. Otherwise the runc order: join by path
+// first (userns first, so the other joins and the new namespaces are owned by it), then unshare
+// the userns and the rest.
+Result<NamespacePlan> plan_namespaces(const spec::Config& config,
+                                      CgroupEntry cgroup = CgroupEntry::kNone);
 
 }  // namespace cruntime::process

@@ -34,22 +34,26 @@ Result<Payload> prepare_payload(const spec::Process& process,
 // Only stdio and fds 3 .. 3+preserve_fds-1 survive execve; everything else becomes CLOEXEC.
 Result<void> seal_fds(int preserve_fds);
 
-// linux.seccomp of `config`, or nullptr.
-const spec::Seccomp* config_seccomp(const spec::Config& config);
-// Whether the filter goes on in apply_credentials (true) or in exec_payload (false). Loading
-// needs CAP_SYS_ADMIN unless no_new_privs is set, so without it the filter goes on before the
-// capabilities are dropped; with it, last, right before execve — unless a notify action needs
-// the listener fd to reach the runtime before the process is reported ready.
-bool seccomp_loads_early(const spec::Process& process, const spec::Seccomp* seccomp);
+// When a process's linux.seccomp filter goes on. Loading needs CAP_SYS_ADMIN unless
+// no_new_privs is set, so without it the filter goes on before the capabilities are dropped;
+// with it, last, right before execve — unless a notify action needs the listener fd to reach the
+// runtime before the process is reported ready.
+enum class SeccompTiming { kNone, kWithCredentials, kLast };
+struct SeccompPlan {
+  const spec::Seccomp* filter = nullptr;  // linux.seccomp of the config, or nullptr
+  SeccompTiming timing = SeccompTiming::kNone;
+};
+// Decided once per process, before any credential changes.
+SeccompPlan plan_seccomp(const spec::Config& config, const spec::Process& process);
 
 // The bounding set, user and groups, capabilities and no_new_privs, in the order the kernel
-// needs (and seccomp first when seccomp_loads_early). A notify fd goes to the runtime over
-// `sync` (kSeccompFd, answered by kSeccompDone).
-Result<void> apply_credentials(const spec::Process& process, const spec::Seccomp* seccomp,
+// needs (and the filter first when its timing is kWithCredentials). A notify fd goes to the
+// runtime over `sync` (kSeccompFd, answered by kSeccompDone).
+Result<void> apply_credentials(const spec::Process& process, const SeccompPlan& seccomp,
                                SyncSocket& sync);
 
-// The filter apply_credentials left for last (when !seccomp_loads_early).
-Result<void> load_late_seccomp(const spec::Process& process, const spec::Seccomp* seccomp);
+// The filter apply_credentials left for last (timing kLast).
+Result<void> load_late_seccomp(const SeccompPlan& seccomp);
 
 // execve. Returns only on failure, with the error naming args[0] as podman expects
 // (`exec: "x": ...`).

@@ -31,7 +31,8 @@ Result<void> apply_sysctl(const std::map<std::string, std::string>& sysctl);
 // dotted key '/' stands for '.'. Empty, "." and ".." components are rejected.
 Result<std::vector<std::string>> sysctl_components(std::string_view key);
 
-Result<void> set_oom_score_adj(int score);
+// process.oomScoreAdj of `pid` (0: the caller), the one writer: range-checked, procfs verified.
+Result<void> set_oom_score_adj(pid_t pid, int score);
 
 // process.scheduler (sched_setattr), process.ioPriority (ioprio_set), linux.personality,
 // process.execCPUAffinity (the `final` set, else `initial`, for the init).

@@ -11,10 +11,20 @@
 
 namespace cruntime::rootfs {
 
+// The namespaces the container has apart from the runtime's (new or joined), from the init's
+// NamespacePlan: the rootfs never derives them from the config again.
+struct ContainerNamespaces {
+  bool mount = false;
+  bool user = false;
+  bool net = false;
+  bool cgroup = false;
+  bool pid = false;  // a fresh proc mount shows the container's pids
+};
+
 struct RootfsOptions {
   std::string rootfs;      // absolute host path of root.path, symlink-free
   std::string bundle;      // absolute; relative mount sources resolve against it
-  bool new_pid_ns = false; // a fresh proc mount shows the container's pids
+  ContainerNamespaces namespaces;
   bool no_pivot = false;   // MS_MOVE + chroot instead of pivot_root
   // Per config.json mounts[i]: the detached id-mapped tree the runtime built before clone
   // (borrowed, inherited through clone), or -1. Empty when no mount is id-mapped.
