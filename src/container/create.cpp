@@ -19,7 +19,6 @@
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/userns_fd.hpp"
 #include "cruntime/rootfs/mount.hpp"
-#include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -56,25 +55,6 @@ spec::StoredState initial_state(std::string_view id, const PreparedBundle& prepa
   return stored;
 }
 
-process::InitCallbacks make_callbacks(const spec::Config& config, const spec::StoredState& stored) {
-  process::InitCallbacks callbacks;
-  callbacks.run_create_hooks = [&config, &stored](pid_t pid) -> Result<void> {
-    if (!config.hooks) return {};
-    // runtime-tools and crun show "created" here; runc "creating" (cli-contract §13.5).
-    std::string state = hook_state(stored, spec::Status::kCreated, pid);
-    if (config.hooks->prestart) CR_TRY(process::run_hooks(*config.hooks->prestart, "prestart", state, stored.bundle));
-    if (config.hooks->create_runtime) {
-      CR_TRY(process::run_hooks(*config.hooks->create_runtime, "createRuntime", state, stored.bundle));
-    }
-    return {};
-  };
-  callbacks.send_seccomp_fd = [&config, &stored](pid_t pid, int fd) -> Result<void> {
-    std::string state = hook_state(stored, spec::Status::kCreating, pid);
-    return security::send_seccomp_listener(*config.linux_config->seccomp, state, pid, fd);
-  };
-  return callbacks;
-}
-
 Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global, std::string_view id,
                                                      const spec::Config& config) {
   const auto& linux_config = config.linux_config;
@@ -98,30 +78,15 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   return manager;
 }
 
-
 // Failed create after hooks may have run: poststop still runs (runtime.md lifecycle step 12-13).
 void run_poststop_after_failure(const spec::Config& config, const spec::StoredState& stored) {
-  if (!config.hooks || !config.hooks->poststop) return;
-  process::run_hooks_warn_only(*config.hooks->poststop, "poststop",
-                               hook_state(stored, spec::Status::kStopped, 0), stored.bundle);
+  // poststop never fails: run_hooks logs its failures as warnings.
+  (void)process::run_hooks(config.hooks, process::HookKind::kPoststop,
+                           spec::dump_state_for_hook(hook_state(stored, spec::Status::kStopped, 0)),
+                           stored.bundle);
 }
 
 }  // namespace
-
-Result<void> write_pid_file(const std::string& path, pid_t pid) {
-  if (path.empty()) return {};
-  CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
-  return {};
-}
-
-Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name) {
-  if (socket_path.empty()) return {};
-  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
-  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
-  int fd = pidfd.get();
-  CR_TRY_CTX(sys::send_with_fds(sock.get(), name, std::span<const int>(&fd, 1)), "--pidfd-socket");
-  return {};
-}
 
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
                                           const CreateOptions& options, PreparedBundle prepared) {
@@ -180,7 +145,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
     context.extra_env = {fmt::format("LISTEN_FDS={}", prepared.listen_fds), "LISTEN_PID=1"};
   }
   context.no_new_keyring = options.no_new_keyring;
-  auto handle = process::spawn_init(context, make_callbacks(config, stored));
+  auto handle = process::spawn_init(context);
   if (!handle) {
     run_poststop_after_failure(config, stored);
     return fail(std::move(handle).error());

@@ -63,17 +63,6 @@ Result<void> release_init(int fifo, int pidfd) {
 
 }  // namespace
 
-std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid) {
-  spec::State state;
-  state.oci_version = stored.oci_version;
-  state.id = stored.id;
-  state.status = status;
-  state.pid = pid;
-  state.bundle = stored.bundle;
-  state.annotations = stored.annotations;
-  return spec::dump_state_for_hook(state);
-}
-
 Result<void> start_container(Container& container) {
   CR_TRY(require_created(CR_TRY(container.status())));
   const spec::StoredState& stored = container.stored();
@@ -92,14 +81,13 @@ Result<void> start_container(Container& container) {
   if (!released) return fail(std::move(released).error());
 
   spec::Config config = CR_TRY(load_snapshot(container));
-  if (config.hooks && config.hooks->poststart) {
-    std::string state = hook_state(stored, spec::Status::kRunning, stored.init_pid);
-    auto hooks = process::run_hooks(*config.hooks->poststart, "poststart", state, stored.bundle);
-    if (!hooks) {
-      // spec and runc: a failed poststart hook stops the container (cli-contract §13.3).
-      (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL);
-      return fail(std::move(hooks).error());
-    }
+  const std::string state =
+      spec::dump_state_for_hook(hook_state(stored, spec::Status::kRunning, stored.init_pid));
+  auto hooks = process::run_hooks(config.hooks, process::HookKind::kPoststart, state, stored.bundle);
+  if (!hooks) {
+    // spec and runc: a failed poststart hook stops the container (cli-contract §13.3).
+    (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL);
+    return fail(std::move(hooks).error());
   }
   return {};
 }

@@ -55,8 +55,9 @@ Result<void> write_pid_file(const std::string& path, pid_t pid);
 // "setns" for an exec'd process) carrying a pidfd of `pid`. Nothing when the path is empty.
 Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name);
 
-// State JSON for hooks (status given, pid omitted when 0).
-std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid);
+// The OCI state of a recorded container for its hooks and its seccomp agent (spec::hook_state;
+// pid 0 = omitted). Dump it with spec::dump_state_for_hook.
+spec::State hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid);
 
 // Release the init of a created container and wait until it has exec'd; poststart hooks.
 Result<void> start_container(Container& container);
