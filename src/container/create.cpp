@@ -1,5 +1,7 @@
 // `create`: reserve the id, snapshot the config, clone the init, run the create-time hooks,
 // record the state. Any failure undoes everything (security.md promise 6).
+#include "cruntime/container/create.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/userns_fd.hpp"

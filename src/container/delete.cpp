@@ -1,9 +1,13 @@
 // `delete`: tear a container down (killing it first when runc would), then poststop hooks.
+#include "cruntime/container/delete.hpp"
+
 #include <signal.h>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/cgroup/manager.hpp"
+#include "cruntime/container/kill.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/proc.hpp"

@@ -13,6 +13,7 @@
 #include "cruntime/container/exec_process.hpp"
 #include "cruntime/container/foreground.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/console_relay.hpp"
 #include "cruntime/process/exec.hpp"
 #include "cruntime/process/namespaces.hpp"

@@ -1,4 +1,6 @@
 // `start`: release a created init through the exec fifo, wait until it has exec'd, run poststart.
+#include "cruntime/container/start.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +10,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/syscalls.hpp"
