@@ -52,6 +52,16 @@ std::string dump_state_for_hook(const State& state) {
   return dump_json(state_to_json(state, StateShape::kHook), -1);
 }
 
+std::string dump_container_process_state(const ContainerProcessState& state) {
+  return dump_json(to_ojson(state), -1);
+}
+
+std::string dump_pid_list(const std::vector<int>& pids) {
+  OJson list = OJson::array();
+  for (int pid : pids) list.push_back(pid);
+  return dump_json(list, -1);
+}
+
 std::string dump_state_list(const std::vector<State>& states) {
   OJson list = OJson::array();
   for (const State& state : states) list.push_back(state_to_json(state, StateShape::kCommand));

@@ -245,6 +245,7 @@ void to_json(OJson& out, const IntelRdtFeatures& in);
 void to_json(OJson& out, const MemoryPolicyFeatures& in);
 void to_json(OJson& out, const MountExtensionsFeatures& in);
 void to_json(OJson& out, const StoredState& in);
+void to_json(OJson& out, const ContainerProcessState& in);
 
 // The State object in its three shapes (state_json.cpp).
 enum class StateShape {

@@ -30,6 +30,15 @@ OJson state_to_json(const State& state, StateShape shape) {
   return out;
 }
 
+void to_json(OJson& out, const ContainerProcessState& in) {
+  out = OJson::object();
+  out["ociVersion"] = in.oci_version;
+  out["fds"] = in.fds;
+  out["pid"] = in.pid;
+  if (!in.metadata.empty()) out["metadata"] = in.metadata;  // omitempty in specs-go
+  out["state"] = state_to_json(in.state, StateShape::kHook);
+}
+
 // Accepts both shapes above (and any runtime's `state` output): only the keys runtime.md
 // requires must be present.
 Result<void> read_json(const Node& node, State& out) {

@@ -13,6 +13,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/base/unique_fd.hpp"
+#include "cruntime/spec/io.hpp"
 
 extern char** environ;
 
@@ -89,9 +90,7 @@ Result<int> run_ps(const Invocation& invocation) {
   }
   const std::vector<pid_t> pids = CR_TRY(container::container_pids(invocation.global, positionals.front()));
   if (format == "json") {
-    std::vector<std::string> numbers;
-    for (pid_t pid : pids) numbers.push_back(std::to_string(pid));
-    CR_TRY(print_stdout("[" + strings::join(numbers, ",") + "]\n"));
+    CR_TRY(print_stdout(spec::dump_pid_list(pids) + "\n"));
     return 0;
   }
   std::vector<std::string> ps_args(positionals.begin() + 1, positionals.end());

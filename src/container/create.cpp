@@ -1,5 +1,7 @@
 // `create`: reserve the id, snapshot the config, clone the init, run the create-time hooks,
 // record the state. Any failure undoes everything (security.md promise 6).
+#include "cruntime/container/create.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -15,11 +17,11 @@
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/userns_fd.hpp"
 #include "cruntime/rootfs/mount.hpp"
-#include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -64,25 +66,6 @@ rootfs::ContainerNamespaces rootfs_namespaces(const process::NamespacePlan& plan
           .pid = plan.has(CLONE_NEWPID)};
 }
 
-process::InitCallbacks make_callbacks(const spec::Config& config, const spec::StoredState& stored) {
-  process::InitCallbacks callbacks;
-  callbacks.run_create_hooks = [&config, &stored](pid_t pid) -> Result<void> {
-    if (!config.hooks) return {};
-    // runtime-tools and crun show "created" here; runc "creating" (cli-contract §13.5).
-    std::string state = hook_state(stored, spec::Status::kCreated, pid);
-    if (config.hooks->prestart) CR_TRY(process::run_hooks(*config.hooks->prestart, "prestart", state, stored.bundle));
-    if (config.hooks->create_runtime) {
-      CR_TRY(process::run_hooks(*config.hooks->create_runtime, "createRuntime", state, stored.bundle));
-    }
-    return {};
-  };
-  callbacks.send_seccomp_fd = [&config, &stored](pid_t pid, int fd) -> Result<void> {
-    std::string state = hook_state(stored, spec::Status::kCreating, pid);
-    return security::send_seccomp_listener(*config.linux_config->seccomp, state, pid, fd);
-  };
-  return callbacks;
-}
-
 Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global, std::string_view id,
                                                      const spec::Config& config) {
   const auto& linux_config = config.linux_config;
@@ -106,30 +89,15 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   return manager;
 }
 
-
 // Failed create after hooks may have run: poststop still runs (runtime.md lifecycle step 12-13).
 void run_poststop_after_failure(const spec::Config& config, const spec::StoredState& stored) {
-  if (!config.hooks || !config.hooks->poststop) return;
-  process::run_hooks_warn_only(*config.hooks->poststop, "poststop",
-                               hook_state(stored, spec::Status::kStopped, 0), stored.bundle);
+  // poststop never fails: run_hooks logs its failures as warnings.
+  (void)process::run_hooks(config.hooks, process::HookKind::kPoststop,
+                           spec::dump_state_for_hook(hook_state(stored, spec::Status::kStopped, 0)),
+                           stored.bundle);
 }
 
 }  // namespace
-
-Result<void> write_pid_file(const std::string& path, pid_t pid) {
-  if (path.empty()) return {};
-  CR_TRY_CTX(fs::write_file_atomic(path, std::to_string(pid), 0666 & ~0022), "--pid-file");
-  return {};
-}
-
-Result<void> send_pidfd(const std::string& socket_path, pid_t pid, std::string_view name) {
-  if (socket_path.empty()) return {};
-  UniqueFd sock = CR_TRY_CTX(sys::connect_unix(socket_path), "--pidfd-socket");
-  UniqueFd pidfd = CR_TRY_CTX(sys::pidfd_open(pid), "--pidfd-socket");
-  int fd = pidfd.get();
-  CR_TRY_CTX(sys::send_with_fds(sock.get(), name, std::span<const int>(&fd, 1)), "--pidfd-socket");
-  return {};
-}
 
 Result<CreatedContainer> create_container(const GlobalOptions& global, std::string_view id,
                                           const CreateOptions& options, PreparedBundle prepared) {
@@ -193,7 +161,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   }
   context.no_new_keyring = options.no_new_keyring;
   context.runtime_pid = ::getpid();
-  auto handle = process::spawn_init(context, make_callbacks(config, stored));
+  auto handle = process::spawn_init(context);
   if (!handle) {
     run_poststop_after_failure(config, stored);
     return fail(std::move(handle).error());

@@ -1,43 +1,19 @@
 // `delete`: tear a container down (killing it first when runc would), then poststop hooks.
-#include <fcntl.h>
-#include <poll.h>
+#include "cruntime/container/delete.hpp"
+
 #include <signal.h>
 
-#include <cerrno>
-#include <chrono>
-
-#include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/cgroup/manager.hpp"
+#include "cruntime/container/kill.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::container {
-
-Result<spec::Config> load_snapshot(const Container& container) {
-  auto fd = fs::open_at(container.dir().fd(), std::string(kConfigSnapshotName), O_RDONLY | O_NOFOLLOW);
-  if (!fd) return fail(std::move(fd).error().with_context("container config snapshot"));
-  std::string text = CR_TRY_CTX(fs::read_fd(fd->get(), spec::kMaxConfigBytes), "container config snapshot");
-  return spec::parse_config(text);
-}
-
-Result<bool> wait_for_exit(pid_t pid, uint64_t start_time, int timeout_ms) {
-  auto pidfd = sys::pidfd_open(pid);
-  if (!pidfd || !sys::is_alive(pid, start_time)) return true;
-  pollfd p{pidfd->get(), POLLIN, 0};
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    int n = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (n > 0) return true;
-    if (n < 0 && errno != EINTR) return fail(Error::sys(errno, "poll pidfd"));
-  }
-}
 
 Result<void> destroy_container(const GlobalOptions& global, Container& container) {
   const spec::StoredState& stored = container.stored();
@@ -55,14 +31,14 @@ Result<void> destroy_container(const GlobalOptions& global, Container& container
   }
   StateRoot root = CR_TRY(StateRoot::open(global.root));
   CR_TRY(root.remove_container(stored.id));
-  // spec: poststop failures are warnings; the remaining hooks still run (cli-contract §13.2).
-  if (config && config->hooks && config->hooks->poststop) {
-    process::run_hooks_warn_only(*config->hooks->poststop, "poststop",
-                                 hook_state(stored, spec::Status::kStopped, 0), stored.bundle);
-  } else if (!config) {
+  // Last, once the container is gone. Poststop failures are only warnings (cli-contract §13.2).
+  if (!config) {
     log::warn("delete {}: poststop hooks skipped: {}", stored.id, config.error().to_string());
+    return {};
   }
-  return {};
+  const std::string state =
+      spec::dump_state_for_hook(hook_state(stored, spec::Status::kStopped, 0));
+  return process::run_hooks(config->hooks, process::HookKind::kPoststop, state, stored.bundle);
 }
 
 Result<void> remove(const GlobalOptions& global, std::string_view id, bool force) {

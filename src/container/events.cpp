@@ -5,7 +5,8 @@
 
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/events_json.hpp"
-#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/container.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/sys/proc.hpp"
 
 namespace cruntime::container {

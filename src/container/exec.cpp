@@ -13,10 +13,11 @@
 #include "cruntime/container/exec_process.hpp"
 #include "cruntime/container/foreground.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/console_relay.hpp"
 #include "cruntime/process/exec.hpp"
 #include "cruntime/process/namespaces.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -131,7 +132,7 @@ process::ExecCallbacks make_callbacks(const Container& container, const Prepared
   process::ExecCallbacks callbacks;
   callbacks.attach_cgroup = [&prepared](pid_t pid) { return prepared.cgroup.attach(pid); };
   callbacks.send_seccomp_fd = [&container, &prepared](pid_t pid, int fd) -> Result<void> {
-    std::string state = hook_state(container.stored(), spec::Status::kRunning, pid);
+    spec::State state = hook_state(container.stored(), spec::Status::kRunning, pid);
     return security::send_seccomp_listener(*prepared.config.linux_config->seccomp, state, pid, fd);
   };
   return callbacks;

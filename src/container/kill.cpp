@@ -1,4 +1,6 @@
 // `kill`: signal the init through a pidfd (never a recycled pid); --all reaches the whole pid namespace.
+#include "cruntime/container/kill.hpp"
+
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -8,7 +10,8 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/manager.hpp"
-#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/container.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/signals.hpp"
 #include "cruntime/sys/syscalls.hpp"

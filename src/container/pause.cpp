@@ -1,6 +1,7 @@
 // `pause` / `resume`: freeze and thaw every process of a container through its cgroup.
 #include "cruntime/cgroup/manager.hpp"
-#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/container.hpp"
+#include "cruntime/container/operations.hpp"
 
 namespace cruntime::container {
 namespace {

@@ -1,4 +1,6 @@
 // Everything `create` checks before it touches the system: bundle, config.json, rootfs, stdio options.
+#include "cruntime/container/prepare_bundle.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
 

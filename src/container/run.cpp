@@ -6,8 +6,11 @@
 #include <optional>
 
 #include "cruntime/base/log.hpp"
+#include "cruntime/container/create.hpp"
+#include "cruntime/container/delete.hpp"
 #include "cruntime/container/foreground.hpp"
-#include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/prepare_bundle.hpp"
+#include "cruntime/container/start.hpp"
 #include "cruntime/process/console_relay.hpp"
 
 namespace cruntime::container {

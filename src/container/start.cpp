@@ -1,4 +1,6 @@
 // `start`: release a created init through the exec fifo, wait until it has exec'd, run poststart.
+#include "cruntime/container/start.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,6 +10,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/syscalls.hpp"
@@ -76,17 +79,6 @@ Result<UniqueFd> open_fifo_unlinked(int state_dir) {
 
 }  // namespace
 
-std::string hook_state(const spec::StoredState& stored, spec::Status status, pid_t pid) {
-  spec::State state;
-  state.oci_version = stored.oci_version;
-  state.id = stored.id;
-  state.status = status;
-  state.pid = pid;
-  state.bundle = stored.bundle;
-  state.annotations = stored.annotations;
-  return spec::dump_state_for_hook(state);
-}
-
 Result<void> start_container(Container& container) {
   CR_TRY(require_created(CR_TRY(container.status())));
   const spec::StoredState& stored = container.stored();
@@ -100,14 +92,13 @@ Result<void> start_container(Container& container) {
   CR_TRY(release_init(fifo.get(), pidfd.get()));
 
   spec::Config config = CR_TRY(load_snapshot(container));
-  if (config.hooks && config.hooks->poststart) {
-    std::string state = hook_state(stored, spec::Status::kRunning, stored.init_pid);
-    auto hooks = process::run_hooks(*config.hooks->poststart, "poststart", state, stored.bundle);
-    if (!hooks) {
-      // spec and runc: a failed poststart hook stops the container (cli-contract §13.3).
-      (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL);
-      return fail(std::move(hooks).error());
-    }
+  const std::string state =
+      spec::dump_state_for_hook(hook_state(stored, spec::Status::kRunning, stored.init_pid));
+  auto hooks = process::run_hooks(config.hooks, process::HookKind::kPoststart, state, stored.bundle);
+  if (!hooks) {
+    // spec and runc: a failed poststart hook stops the container (cli-contract §13.3).
+    (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL);
+    return fail(std::move(hooks).error());
   }
   return {};
 }

@@ -3,7 +3,9 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/cgroup/update.hpp"
+#include "cruntime/container/container.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/operations.hpp"
 #include "cruntime/spec/io.hpp"
 
 namespace cruntime::container {

@@ -22,7 +22,6 @@
 #include "cruntime/process/process_setup.hpp"
 #include "cruntime/process/terminal.hpp"
 #include "cruntime/spec/io.hpp"
-#include "cruntime/spec/version.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
@@ -61,30 +60,21 @@ Result<void> join_session_keyring(const InitContext& context) {
   return {};
 }
 
-std::string container_hook_state(const InitContext& context, spec::Status status) {
-  spec::State state;
-  state.oci_version = std::string(spec::kOciVersion);
-  state.id = context.id;
-  state.status = status;
-  state.pid = ::getpid();  // as seen inside the container (spec: hooks in the container's pid ns)
-  state.bundle = context.bundle;
-  if (context.config->annotations) state.annotations = *context.config->annotations;
-  return spec::dump_state_for_hook(state);
+// The pid as seen inside the container (runtime.md: these hooks run in its namespaces).
+std::string container_state_json(const InitContext& context) {
+  return spec::dump_state_for_hook(init_state(context, spec::Status::kCreated, ::getpid()));
 }
 
+// In the container namespaces, after the mounts, before pivot_root (runtime.md).
 Result<void> run_create_container_hooks(const InitContext& context) {
-  const auto& hooks = context.config->hooks;
-  if (!hooks || !hooks->create_container) return {};
-  std::string state = container_hook_state(context, spec::Status::kCreated);
-  return run_hooks(*hooks->create_container, "createContainer", state, ".");
+  return run_hooks(context.config->hooks, HookKind::kCreateContainer, container_state_json(context),
+                   ".");
 }
 
 // After pivot_root, as the container user; a hook without env gets the container's env.
 Result<void> run_start_container_hooks(const InitContext& context, const std::vector<std::string>& env) {
-  const auto& hooks = context.config->hooks;
-  if (!hooks || !hooks->start_container) return {};
-  std::string state = container_hook_state(context, spec::Status::kCreated);
-  return run_hooks(*hooks->start_container, "startContainer", state, "/", env);
+  return run_hooks(context.config->hooks, HookKind::kStartContainer, container_state_json(context),
+                   "/", &env);
 }
 
 Result<void> set_names(const spec::Config& config) {

@@ -169,9 +169,11 @@ Result<bool> reaped_nonblocking(pid_t pid, HookRun& run) {
 
 Result<void> kill_and_reap(pid_t pid, int pidfd, HookRun& run) {
   if (pidfd >= 0) {
+    // Unchecked: the hook is our unreaped child, so the pidfd still refers to it; wait_pid below
+    // reaps it either way.
     (void)sys::pidfd_send_signal(pidfd, SIGKILL);
   } else {
-    ::kill(pid, SIGKILL);
+    ::kill(pid, SIGKILL);  // our unreaped child: ESRCH is impossible, EPERM too
   }
   run.status = CR_TRY(sys::wait_pid(pid));
   run.timed_out = true;
@@ -283,45 +285,66 @@ Result<HookRun> spawn_and_wait(const spec::Hook& hook, std::string_view state_js
   return supervise(pid, std::move(in.write), out.read.get(), state_json, hook.timeout);
 }
 
-Result<void> run_one(const spec::Hook& hook, size_t index, std::string_view kind,
+Result<void> run_one(const spec::Hook& hook, size_t index, HookKind kind,
                      std::string_view state_json, const std::string& cwd,
                      const std::vector<std::string>* default_env) {
-  std::string name = fmt::format("{} hook #{} ({})", kind, index, hook.path);
+  std::string name = fmt::format("{} hook #{} ({})", hook_kind_name(kind), index, hook.path);
   log::debug("running {}", name);
   HookRun run = CR_TRY_CTX(spawn_and_wait(hook, state_json, cwd, default_env), "{}", name);
   if (!run.timed_out && WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0) return {};
   return fail(Error::msg(fmt::format("{}: {}", name, describe(run, hook.timeout.value_or(0)))));
 }
 
-Result<void> run_all(std::span<const spec::Hook> hooks, std::string_view kind,
-                     std::string_view state_json, const std::string& cwd,
-                     const std::vector<std::string>* default_env) {
-  for (size_t i = 0; i < hooks.size(); ++i) {
-    CR_TRY(run_one(hooks[i], i, kind, state_json, cwd, default_env));
+// The one table of hook kinds: the OCI config key and the list in spec::Hooks, in enum order.
+struct KindEntry {
+  HookKind kind;
+  std::string_view name;
+  std::optional<std::vector<spec::Hook>> spec::Hooks::*list;
+};
+constexpr std::array<KindEntry, 6> kKinds{{
+    {HookKind::kPrestart, "prestart", &spec::Hooks::prestart},
+    {HookKind::kCreateRuntime, "createRuntime", &spec::Hooks::create_runtime},
+    {HookKind::kCreateContainer, "createContainer", &spec::Hooks::create_container},
+    {HookKind::kStartContainer, "startContainer", &spec::Hooks::start_container},
+    {HookKind::kPoststart, "poststart", &spec::Hooks::poststart},
+    {HookKind::kPoststop, "poststop", &spec::Hooks::poststop},
+}};
+
+constexpr bool table_in_enum_order() {
+  for (size_t i = 0; i < kKinds.size(); ++i) {
+    if (static_cast<size_t>(kKinds[i].kind) != i) return false;
   }
-  return {};
+  return true;
 }
+static_assert(table_in_enum_order(), "kKinds must list every HookKind in enum order");
+
+const KindEntry& entry(HookKind kind) { return kKinds[static_cast<size_t>(kind)]; }
+
+// runtime.md: a failing poststop hook is only a warning and the remaining hooks still run.
+bool failures_are_warnings(HookKind kind) { return kind == HookKind::kPoststop; }
 
 }  // namespace
 
-Result<void> run_hooks(std::span<const spec::Hook> hooks, std::string_view kind,
-                       std::string_view state_json, const std::string& cwd) {
-  return run_all(hooks, kind, state_json, cwd, nullptr);
+std::string_view hook_kind_name(HookKind kind) { return entry(kind).name; }
+
+std::span<const spec::Hook> hooks_of(const spec::Hooks& hooks, HookKind kind) {
+  const std::optional<std::vector<spec::Hook>>& list = hooks.*entry(kind).list;
+  if (!list) return {};
+  return *list;
 }
 
-Result<void> run_hooks(std::span<const spec::Hook> hooks, std::string_view kind,
+Result<void> run_hooks(const std::optional<spec::Hooks>& hooks, HookKind kind,
                        std::string_view state_json, const std::string& cwd,
-                       const std::vector<std::string>& default_env) {
-  return run_all(hooks, kind, state_json, cwd, &default_env);
-}
-
-void run_hooks_warn_only(std::span<const spec::Hook> hooks, std::string_view kind,
-                         std::string_view state_json, const std::string& cwd) {
-  for (size_t i = 0; i < hooks.size(); ++i) {
-    if (auto done = run_one(hooks[i], i, kind, state_json, cwd, nullptr); !done) {
-      log::warn("{}", done.error().to_string());
-    }
+                       const std::vector<std::string>* default_env) {
+  if (!hooks) return {};
+  std::span<const spec::Hook> list = hooks_of(*hooks, kind);
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto done = run_one(list[i], i, kind, state_json, cwd, default_env);
+    if (done) continue;
+    if (!failures_are_warnings(kind)) return done;
+    log::warn("{}", done.error().to_string());
   }
+  return {};
 }
 
 }  // namespace cruntime::process

@@ -10,9 +10,12 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/process/hooks.hpp"
 #include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/process_setup.hpp"
+#include "cruntime/security/seccomp_listener.hpp"
+#include "cruntime/spec/io.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
@@ -33,9 +36,26 @@ Result<void> write_oom_score_adj(pid_t pid, const spec::Config& config) {
   return {};
 }
 
+// kHooksRequest: the init's mounts are done, it has not pivoted yet. runtime-tools and crun show
+// "created" here; runc "creating" (cli-contract §13.5). cwd: the bundle (runc).
+Result<void> run_create_hooks(const InitContext& context, pid_t init_pid) {
+  const std::string state =
+      spec::dump_state_for_hook(init_state(context, spec::Status::kCreated, init_pid));
+  const auto& hooks = context.config->hooks;
+  CR_TRY(run_hooks(hooks, HookKind::kPrestart, state, context.bundle));
+  CR_TRY(run_hooks(hooks, HookKind::kCreateRuntime, state, context.bundle));
+  return {};
+}
+
+// kSeccompFd: the agent sees the container still "creating".
+Result<void> send_seccomp_fd(const InitContext& context, pid_t init_pid, int notify_fd) {
+  const spec::Seccomp& seccomp = *context.config->linux_config->seccomp;
+  return security::send_seccomp_listener(
+      seccomp, init_state(context, spec::Status::kCreating, init_pid), init_pid, notify_fd);
+}
+
 // Until kReady; false when the init closed its end first (it died without a word).
-Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context,
-                   const InitCallbacks& callbacks) {
+Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& context) {
   for (;;) {
     std::optional<Msg> received = CR_TRY(sync.recv_or_eof());
     if (!received) return false;
@@ -49,10 +69,12 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         CR_TRY(adopt_forked_child(guard, msg));
         break;
       case MsgType::kSeccompFd:
-        CR_TRY(forward_seccomp_fd(sync, msg, guard.get(), callbacks.send_seccomp_fd));
+        CR_TRY(forward_seccomp_fd(sync, msg, guard.get(), [&context](pid_t pid, int fd) {
+          return send_seccomp_fd(context, pid, fd);
+        }));
         break;
       case MsgType::kHooksRequest:
-        CR_TRY(callbacks.run_create_hooks(guard.get()));
+        CR_TRY(run_create_hooks(context, guard.get()));
         CR_TRY(sync.send(MsgType::kHooksDone));
         break;
       case MsgType::kReady:
@@ -95,7 +117,7 @@ Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
   return {};
 }
 
-Result<InitHandle> spawn_init(const InitContext& context, const InitCallbacks& callbacks) {
+Result<InitHandle> spawn_init(const InitContext& context) {
   auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
   CR_TRY(sys::assert_single_threaded());
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
@@ -120,7 +142,7 @@ Result<InitHandle> spawn_init(const InitContext& context, const InitCallbacks& c
     CR_TRY(write_oom_score_adj(clone.pid, *context.config));
     if (attach) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
     CR_TRY(parent_end.send(MsgType::kParentReady));
-    return serve(parent_end, guard, context, callbacks);
+    return serve(parent_end, guard, context);
   }();
   if (!served) return fail(describe_death(std::move(served).error(), guard));
   if (!*served) return fail(describe_death(std::nullopt, guard));

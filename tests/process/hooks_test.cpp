@@ -12,9 +12,11 @@
 #include "cruntime/base/fs.hpp"
 #include "support/temp_dir.hpp"
 
+using cruntime::Result;
+using cruntime::process::HookKind;
 using cruntime::process::run_hooks;
-using cruntime::process::run_hooks_warn_only;
 using cruntime::spec::Hook;
+using cruntime::spec::Hooks;
 using cruntime::test::TempDir;
 
 namespace {
@@ -30,6 +32,25 @@ Hook sh(std::string script, std::optional<std::vector<std::string>> env = std::n
   return hook;
 }
 
+// `list` as the `kind` list of a config's hooks (the other lists stay absent).
+std::optional<Hooks> only(HookKind kind, std::vector<Hook> list) {
+  Hooks hooks;
+  switch (kind) {
+    case HookKind::kPrestart: hooks.prestart = std::move(list); break;
+    case HookKind::kCreateRuntime: hooks.create_runtime = std::move(list); break;
+    case HookKind::kCreateContainer: hooks.create_container = std::move(list); break;
+    case HookKind::kStartContainer: hooks.start_container = std::move(list); break;
+    case HookKind::kPoststart: hooks.poststart = std::move(list); break;
+    case HookKind::kPoststop: hooks.poststop = std::move(list); break;
+  }
+  return hooks;
+}
+
+Result<void> run(HookKind kind, std::vector<Hook> list, std::string_view state,
+                 const std::string& cwd, const std::vector<std::string>* default_env = nullptr) {
+  return run_hooks(only(kind, std::move(list)), kind, state, cwd, default_env);
+}
+
 std::string read(const std::string& path) {
   auto text = cruntime::fs::read_file(path);
   REQUIRE(text);
@@ -41,7 +62,7 @@ std::string read(const std::string& path) {
 TEST_CASE("run_hooks: the state JSON arrives on stdin, then EOF", "[process]") {
   TempDir dir;
   std::vector<Hook> hooks{sh("cat > " + dir.join("stdin"))};
-  auto ran = run_hooks(hooks, "prestart", kState, dir.path());
+  auto ran = run(HookKind::kPrestart, hooks, kState, dir.path());
   INFO((ran ? "" : ran.error().to_string()));
   REQUIRE(ran);
   CHECK(read(dir.join("stdin")) == kState);
@@ -55,7 +76,7 @@ TEST_CASE("run_hooks: args and env are passed exactly, cwd is honoured", "[proce
   hook.args->push_back("zero");
   hook.args->push_back("one two");
   std::vector<Hook> hooks{hook};
-  REQUIRE(run_hooks(hooks, "createRuntime", kState, dir.path()));
+  REQUIRE(run(HookKind::kCreateRuntime, hooks, kState, dir.path()));
   // Only the listed variables: HOME from the runtime's environment must not leak in.
   CHECK(read(dir.join("out")) == "zero|one two|1|a b|unset|" + dir.path());
 }
@@ -68,7 +89,7 @@ TEST_CASE("run_hooks: without args argv is [path]", "[process]") {
   Hook hook;
   hook.path = script;
   std::vector<Hook> hooks{hook};
-  REQUIRE(run_hooks(hooks, "poststart", kState, dir.path()));
+  REQUIRE(run(HookKind::kPoststart, hooks, kState, dir.path()));
   CHECK(read(dir.join("out")) == script + ":0");
 }
 
@@ -78,7 +99,7 @@ TEST_CASE("run_hooks: an absent or empty env inherits the runtime's environment"
   Hook absent = sh("printf '%s' \"$CRUNTIME_HOOK_TEST\" > absent");
   Hook empty = sh("printf '%s' \"$CRUNTIME_HOOK_TEST\" > empty", std::vector<std::string>{});
   std::vector<Hook> hooks{absent, empty};
-  REQUIRE(run_hooks(hooks, "prestart", kState, dir.path()));
+  REQUIRE(run(HookKind::kPrestart, hooks, kState, dir.path()));
   ::unsetenv("CRUNTIME_HOOK_TEST");
   CHECK(read(dir.join("absent")) == "inherited");
   CHECK(read(dir.join("empty")) == "inherited");
@@ -88,7 +109,8 @@ TEST_CASE("run_hooks: with default_env a hook without env gets that instead", "[
   TempDir dir;
   REQUIRE(::setenv("CRUNTIME_HOOK_TEST", "inherited", 1) == 0);
   std::vector<Hook> one{sh("printf '%s/%s' \"$C\" \"${CRUNTIME_HOOK_TEST-unset}\" > dflt")};
-  auto ran = run_hooks(one, "startContainer", kState, dir.path(), {"C=container"});
+  const std::vector<std::string> container_env{"C=container"};
+  auto ran = run(HookKind::kStartContainer, one, kState, dir.path(), &container_env);
   ::unsetenv("CRUNTIME_HOOK_TEST");
   REQUIRE(ran);
   CHECK(read(dir.join("dflt")) == "container/unset");
@@ -98,7 +120,7 @@ TEST_CASE("run_hooks: a non-zero exit fails with the status and the captured out
   TempDir dir;
   std::vector<Hook> hooks{sh("echo to-stdout; echo 'oops: bad' >&2; exit 3"),
                           sh("touch " + dir.join("second"))};
-  auto ran = run_hooks(hooks, "prestart", kState, dir.path());
+  auto ran = run(HookKind::kPrestart, hooks, kState, dir.path());
   REQUIRE_FALSE(ran);
   CHECK(ran.error().to_string() ==
         "prestart hook #0 (/bin/sh): exited with status 3: to-stdout\noops: bad");
@@ -108,7 +130,7 @@ TEST_CASE("run_hooks: a non-zero exit fails with the status and the captured out
 TEST_CASE("run_hooks: a hook killed by a signal names the signal", "[process]") {
   TempDir dir;
   std::vector<Hook> hooks{sh("true"), sh("kill -TERM $$")};
-  auto ran = run_hooks(hooks, "poststart", kState, dir.path());
+  auto ran = run(HookKind::kPoststart, hooks, kState, dir.path());
   REQUIRE_FALSE(ran);
   CHECK(ran.error().to_string() == "poststart hook #1 (/bin/sh): killed by signal SIGTERM");
 }
@@ -120,7 +142,7 @@ TEST_CASE("run_hooks: a hook over its timeout is killed after about that long", 
   hook.timeout = 2;
   std::vector<Hook> hooks{hook};
   auto start = std::chrono::steady_clock::now();
-  auto ran = run_hooks(hooks, "createRuntime", kState, dir.path());
+  auto ran = run(HookKind::kCreateRuntime, hooks, kState, dir.path());
   auto elapsed = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(ran);
   CHECK(ran.error().to_string() == "createRuntime hook #0 (/bin/sh): timed out after 2 s: started");
@@ -134,7 +156,7 @@ TEST_CASE("run_hooks: a missing or non-executable path is a clear error", "[proc
     Hook hook;
     hook.path = dir.join("no-such-hook");
     std::vector<Hook> hooks{hook};
-    auto ran = run_hooks(hooks, "prestart", kState, dir.path());
+    auto ran = run(HookKind::kPrestart, hooks, kState, dir.path());
     REQUIRE_FALSE(ran);
     CHECK(ran.error().code() == ENOENT);
     CHECK(ran.error().to_string() ==
@@ -146,14 +168,14 @@ TEST_CASE("run_hooks: a missing or non-executable path is a clear error", "[proc
     hook.path = dir.join("plain");
     REQUIRE(cruntime::fs::write_file_atomic(hook.path, "#!/bin/sh\n", 0644));
     std::vector<Hook> hooks{hook};
-    auto ran = run_hooks(hooks, "prestart", kState, dir.path());
+    auto ran = run(HookKind::kPrestart, hooks, kState, dir.path());
     REQUIRE_FALSE(ran);
     CHECK(ran.error().code() == EACCES);
     CHECK_THAT(ran.error().to_string(), Catch::Contains("exec " + hook.path));
   }
   SECTION("cwd missing") {
     std::vector<Hook> hooks{sh("true")};
-    auto ran = run_hooks(hooks, "prestart", kState, dir.join("gone"));
+    auto ran = run(HookKind::kPrestart, hooks, kState, dir.join("gone"));
     REQUIRE_FALSE(ran);
     CHECK(ran.error().to_string() ==
           fmt::format("prestart hook #0 (/bin/sh): chdir {}: No such file "
@@ -167,16 +189,16 @@ TEST_CASE("run_hooks: big states and big outputs neither block nor grow the erro
   std::string state(300 * 1024, 'x');  // several pipe buffers
   SECTION("a hook that never reads stdin still finishes") {
     std::vector<Hook> hooks{sh("exit 0")};
-    REQUIRE(run_hooks(hooks, "prestart", state, dir.path()));
+    REQUIRE(run(HookKind::kPrestart, hooks, state, dir.path()));
   }
   SECTION("a hook that reads it all gets every byte") {
     std::vector<Hook> hooks{sh("wc -c > count")};
-    REQUIRE(run_hooks(hooks, "prestart", state, dir.path()));
+    REQUIRE(run(HookKind::kPrestart, hooks, state, dir.path()));
     CHECK(std::stoul(read(dir.join("count"))) == state.size());
   }
   SECTION("only the start of a flood of output is kept") {
     std::vector<Hook> hooks{sh("head -c 200000 /dev/zero | tr '\\0' y >&2; exit 1")};
-    auto ran = run_hooks(hooks, "prestart", kState, dir.path());
+    auto ran = run(HookKind::kPrestart, hooks, kState, dir.path());
     REQUIRE_FALSE(ran);
     std::string message = ran.error().to_string();
     CHECK(message.size() < 4200);
@@ -184,9 +206,52 @@ TEST_CASE("run_hooks: big states and big outputs neither block nor grow the erro
   }
 }
 
-TEST_CASE("run_hooks_warn_only: every hook runs even after a failure", "[process]") {
+TEST_CASE("run_hooks: poststop runs every hook even after a failure and succeeds", "[process]") {
   TempDir dir;
   std::vector<Hook> hooks{sh("exit 1"), sh("touch " + dir.join("ran"))};
-  run_hooks_warn_only(hooks, "poststop", kState, dir.path());
+  REQUIRE(run(HookKind::kPoststop, hooks, kState, dir.path()));
   CHECK(cruntime::fs::read_file(dir.join("ran")));
+}
+
+TEST_CASE("run_hooks: every other kind stops at its first failure", "[process]") {
+  TempDir dir;
+  for (HookKind kind : {HookKind::kPrestart, HookKind::kCreateRuntime, HookKind::kCreateContainer,
+                        HookKind::kStartContainer, HookKind::kPoststart}) {
+    std::vector<Hook> hooks{sh("exit 1"), sh("touch " + dir.join("ran"))};
+    auto ran = run(kind, hooks, kState, dir.path());
+    REQUIRE_FALSE(ran);
+    CHECK_THAT(ran.error().to_string(),
+               Catch::StartsWith(std::string(cruntime::process::hook_kind_name(kind)) +
+                                 " hook #0 (/bin/sh): exited with status 1"));
+    CHECK_FALSE(cruntime::fs::read_file(dir.join("ran")));
+  }
+}
+
+TEST_CASE("run_hooks: only the list of the kind runs; no hooks at all is success", "[process]") {
+  TempDir dir;
+  CHECK(run_hooks(std::nullopt, HookKind::kPrestart, kState, dir.path()));
+  Hooks hooks;
+  hooks.prestart = std::vector<Hook>{sh("touch prestart")};
+  hooks.poststop = std::vector<Hook>{sh("touch poststop")};
+  REQUIRE(run_hooks(hooks, HookKind::kCreateRuntime, kState, dir.path()));
+  CHECK_FALSE(cruntime::fs::read_file(dir.join("prestart")));
+  REQUIRE(run_hooks(hooks, HookKind::kPoststop, kState, dir.path()));
+  CHECK_FALSE(cruntime::fs::read_file(dir.join("prestart")));
+  CHECK(cruntime::fs::read_file(dir.join("poststop")));
+}
+
+TEST_CASE("hook_kind_name and hooks_of: one table, the config's keys and lists", "[process]") {
+  using cruntime::process::hook_kind_name;
+  using cruntime::process::hooks_of;
+  CHECK(hook_kind_name(HookKind::kPrestart) == "prestart");
+  CHECK(hook_kind_name(HookKind::kCreateRuntime) == "createRuntime");
+  CHECK(hook_kind_name(HookKind::kCreateContainer) == "createContainer");
+  CHECK(hook_kind_name(HookKind::kStartContainer) == "startContainer");
+  CHECK(hook_kind_name(HookKind::kPoststart) == "poststart");
+  CHECK(hook_kind_name(HookKind::kPoststop) == "poststop");
+  Hooks hooks;
+  hooks.create_container = std::vector<Hook>{sh("a"), sh("b")};
+  CHECK(hooks_of(hooks, HookKind::kCreateContainer).size() == 2);
+  CHECK(hooks_of(hooks, HookKind::kCreateContainer)[1].args->back() == "b");
+  CHECK(hooks_of(hooks, HookKind::kStartContainer).empty());
 }

@@ -44,16 +44,17 @@ TEST_CASE("json_quote: escapes quotes, backslashes and control characters", "[se
 TEST_CASE("seccomp_listener_message: the container-process state, metadata only when set",
           "[security]") {
   spec::Seccomp seccomp;
-  const std::string state =
+  const spec::State state = spec::hook_state("c1", spec::Status::kCreating, 42, "/b", {});
+  const std::string state_json =
       R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42,"bundle":"/b"})";
   CHECK(seccomp_listener_message(seccomp, state, 42) ==
-        R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":42,"state":)" + state + "}");
+        R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":42,"state":)" + state_json + "}");
   seccomp.listener_metadata = "";
   CHECK_THAT(seccomp_listener_message(seccomp, state, 42), !Catch::Contains("metadata"));
   seccomp.listener_metadata = "say \"hi\"";
   CHECK(seccomp_listener_message(seccomp, state, 7) ==
         R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":7,"metadata":"say \"hi\"","state":)" +
-            state + "}");
+            state_json + "}");
 }
 
 TEST_CASE("send_seccomp_listener: one message with the fd reaches the agent", "[security]") {
@@ -69,7 +70,7 @@ TEST_CASE("send_seccomp_listener: one message with the fd reaches the agent", "[
   spec::Seccomp seccomp;
   seccomp.listener_path = path;
   seccomp.listener_metadata = "m";
-  const std::string state = R"({"id":"c1"})";
+  const spec::State state = spec::hook_state("c1", spec::Status::kCreating, 1234, "/b", {});
   auto sent = send_seccomp_listener(seccomp, state, 1234, write_end.get());
   REQUIRE(sent);
 
@@ -93,12 +94,12 @@ TEST_CASE("send_seccomp_listener: one message with the fd reaches the agent", "[
 TEST_CASE("send_seccomp_listener: errors name the listener path", "[security]") {
   test::TempDir dir;
   spec::Seccomp seccomp;
-  auto missing = send_seccomp_listener(seccomp, "{}", 1, 0);
+  auto missing = send_seccomp_listener(seccomp, spec::State{}, 1, 0);
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().to_string(),
              Catch::StartsWith("linux.seccomp.listenerPath: required"));
   seccomp.listener_path = dir.join("nobody.sock");
-  auto refused = send_seccomp_listener(seccomp, "{}", 1, 0);
+  auto refused = send_seccomp_listener(seccomp, spec::State{}, 1, 0);
   REQUIRE_FALSE(refused);
   CHECK_THAT(refused.error().to_string(), Catch::StartsWith("linux.seccomp.listenerPath: "));
   CHECK(refused.error().code() == ENOENT);

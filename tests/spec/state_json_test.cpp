@@ -129,6 +129,37 @@ TEST_CASE("dump_state_list: one line, owner included, [] when empty", "[spec]") 
         R"("rootfs":"/b/rootfs","created":"2025-01-02T03:04:05.000000001Z","owner":"root"}])");
 }
 
+TEST_CASE("hook_state: this runtime's ociVersion and exactly the given fields", "[spec]") {
+  spec::State state = spec::hook_state("web", spec::Status::kCreated, 7, "/b", {{"k", "v"}});
+  CHECK(state.oci_version == "1.3.0");
+  CHECK(spec::dump_state_for_hook(state) ==
+        R"({"ociVersion":"1.3.0","id":"web","status":"created","pid":7,"bundle":"/b",)"
+        R"("annotations":{"k":"v"}})");
+  CHECK(spec::dump_state_for_hook(spec::hook_state("db", spec::Status::kStopped, 0, "/b", {})) ==
+        R"({"ociVersion":"1.3.0","id":"db","status":"stopped","bundle":"/b"})");
+}
+
+TEST_CASE("dump_container_process_state: runtime-spec's order, metadata only when set", "[spec]") {
+  spec::ContainerProcessState message;
+  message.oci_version = "1.3.0";
+  message.fds = {"seccompFd"};
+  message.pid = 42;
+  message.state = spec::hook_state("c1", spec::Status::kCreating, 42, "/b", {});
+  CHECK(spec::dump_container_process_state(message) ==
+        R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":42,"state":)"
+        R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42,"bundle":"/b"}})");
+  message.metadata = "say \"hi\"\n";
+  CHECK(spec::dump_container_process_state(message) ==
+        R"({"ociVersion":"1.3.0","fds":["seccompFd"],"pid":42,"metadata":"say \"hi\"\n","state":)"
+        R"({"ociVersion":"1.3.0","id":"c1","status":"creating","pid":42,"bundle":"/b"}})");
+}
+
+TEST_CASE("dump_pid_list: one compact array, [] when empty", "[spec]") {
+  CHECK(spec::dump_pid_list({}) == "[]");
+  CHECK(spec::dump_pid_list({1}) == "[1]");
+  CHECK(spec::dump_pid_list({4564, 4567, 12}) == "[4564,4567,12]");
+}
+
 TEST_CASE("parse_state: reads back both shapes", "[spec]") {
   spec::State s = running_state();
   s.owner = "alice";

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "cruntime/process/sync.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "cruntime/spec/config.hpp"
+#include "cruntime/spec/state.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
@@ -37,13 +39,14 @@ struct InitContext {
   pid_t runtime_pid = 0;    // the process calling spawn_init, for the PDEATHSIG race check
 };
 
-// The parent's answers to the init's requests.
-struct InitCallbacks {
-  // prestart + createRuntime hooks, with the init's host pid.
-  std::function<Result<void>(pid_t init_pid)> run_create_hooks;
-  // Send a seccomp notify fd to linux.seccomp.listenerPath.
-  std::function<Result<void>(pid_t init_pid, int notify_fd)> send_seccomp_fd;
-};
+// The OCI state of the container being created, as its hooks and its seccomp agent see it; the
+// same on both sides of clone (only `pid` differs: host pid in the parent, getpid() in the init).
+inline spec::State init_state(const InitContext& context, spec::Status status, int pid) {
+  static const std::map<std::string, std::string> kNone;
+  const auto& annotations = context.config->annotations;
+  return spec::hook_state(context.id, status, pid, context.bundle,
+                          annotations ? *annotations : kNone);
+}
 
 struct InitHandle {
   pid_t pid = 0;
@@ -51,9 +54,10 @@ struct InitHandle {
 };
 
 // Clone the init (one clone3 with the plan's namespaces), run the parent side of the protocol in
-// sync.hpp, and return once the init is blocked on the exec fifo. On failure the init (and any
-// intermediate child) is killed and reaped.
-Result<InitHandle> spawn_init(const InitContext& context, const InitCallbacks& callbacks);
+// sync.hpp — including the prestart and createRuntime hooks and the hand-over of a seccomp notify
+// fd to linux.seccomp.listenerPath — and return once the init is blocked on the exec fifo. On
+// failure the init (and any intermediate child) is killed and reaped.
+Result<InitHandle> spawn_init(const InitContext& context);
 
 // Parent-side steps shared with spawn_exec:
 // kInitPid — a child forked (CLONE_PARENT) into pending namespaces and its parent exits: reap the

@@ -1,17 +1,22 @@
-// The message for a seccomp agent at linux.seccomp.listenerPath (cli-contract §8.8);
-// send_seccomp_listener itself is declared in security.hpp.
+// Parent side of SCMP_ACT_NOTIFY (cli-contract §8.8): the message for a seccomp agent at
+// linux.seccomp.listenerPath, and sending it with the notify fd.
 #pragma once
 
 #include <string>
-#include <string_view>
 
+#include "cruntime/base/error.hpp"
 #include "cruntime/spec/seccomp.hpp"
+#include "cruntime/spec/state.hpp"
 
 namespace cruntime::security {
 
-// {"ociVersion","fds":["seccompFd"],"pid":N,"metadata"?:…,"state":<state_json>}; state_json
-// must already be a JSON object.
-std::string seccomp_listener_message(const spec::Seccomp& seccomp, std::string_view state_json,
+// runtime-spec's ContainerProcessState:
+// {"ociVersion","fds":["seccompFd"],"pid":N,"metadata"?:…,"state":<state in the hooks' shape>}.
+std::string seccomp_listener_message(const spec::Seccomp& seccomp, const spec::State& state,
                                      int pid);
+
+// Connect to listenerPath and send that message with the notify fd in one sendmsg.
+Result<void> send_seccomp_listener(const spec::Seccomp& seccomp, const spec::State& state, int pid,
+                                   int notify_fd);
 
 }  // namespace cruntime::security

@@ -35,9 +35,6 @@ Result<void> set_no_new_privs();
 // Build and load the filter. Returns the notify fd when a rule uses SCMP_ACT_NOTIFY.
 bool seccomp_uses_notify(const spec::Seccomp& seccomp);
 Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp);
-// Parent side (cli-contract §8.8): connect to listenerPath and send the container-process state
-// JSON with the notify fd. `state_json` is the hooks' state object.
-Result<void> send_seccomp_listener(const spec::Seccomp& seccomp, std::string_view state_json,
-                                   int pid, int notify_fd);
+// send_seccomp_listener (the parent side) is in seccomp_listener.hpp.
 
 }  // namespace cruntime::security

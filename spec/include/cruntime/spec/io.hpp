@@ -38,8 +38,13 @@ Result<LinuxResources> parse_resources(std::string_view text, std::string_view n
 // `cruntime state` / hooks' stdin. Hooks omit pid when 0 and annotations when empty.
 std::string dump_state(const State& state, int indent = 2);
 std::string dump_state_for_hook(const State& state);
+// The seccomp agent's message, compact, keys in runtime-spec's order.
+std::string dump_container_process_state(const ContainerProcessState& state);
 // JSON array of states for `list --format json` (one line).
 std::string dump_state_list(const std::vector<State>& states);
+
+// `ps --format json`: the pids as one compact JSON array ("[1,2]"), as runc prints them.
+std::string dump_pid_list(const std::vector<int>& pids);
 
 // Parse a state object (either shape above, or another runtime's `state` output).
 Result<State> parse_state(std::string_view text);

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace cruntime::spec {
 
@@ -28,6 +30,24 @@ struct State {
   std::string owner;  // filled by `list` only
 
   bool operator==(const State&) const = default;
+};
+
+// The one builder of the state given to hooks and to a seccomp agent, on either side of clone:
+// this runtime's ociVersion; `pid` is the host pid for the runtime's hooks and the
+// container-namespace pid for createContainer/startContainer (0 = omitted, see dump_state_for_hook).
+State hook_state(std::string_view id, Status status, int pid, std::string_view bundle,
+                 const std::map<std::string, std::string>& annotations);
+
+// What a seccomp agent at linux.seccomp.listenerPath receives with the notify fd
+// (config-linux.md "containerProcessState", cli-contract §8.8).
+struct ContainerProcessState {
+  std::string oci_version;
+  std::vector<std::string> fds;  // names of the fds sent along: {"seccompFd"}
+  int pid = 0;                   // the process the filter is attached to
+  std::string metadata;          // linux.seccomp.listenerMetadata; omitted when empty
+  State state;                   // in the hooks' shape
+
+  bool operator==(const ContainerProcessState&) const = default;
 };
 
 // The runtime-private record in <root>/<id>/state.json. Status is never stored: it is derived live
