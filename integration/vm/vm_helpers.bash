@@ -159,11 +159,6 @@ status_is() {
 	[ "$(status_of "$1")" = "$2" ]
 }
 
-# log_says TEXT: the --log file contains TEXT.
-log_says() {
-	grep -qF -- "$1" "$CRUNTIME_LOG" 2>/dev/null
-}
-
 # v2_has_file CONTROLLER FILE: a child cgroup with CONTROLLER enabled has FILE (most files are
 # not in the root cgroup; which exist depends on the kernel: io.bfq.weight needs BFQ,
 # memory.swap.max swap accounting). The probe cgroup below $CG_PARENT is removed at once;
