@@ -12,7 +12,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/spec/config.hpp"
-#include "security/child_runner.hpp"
+#include "support/child.hpp"
 
 namespace cruntime::test::rootfs_fixture {
 
