@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 
 INTEGRATION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # fail, update_config, cr, rund, set_args, run_sh, status_of: shared with the VM suite.
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR
 source "$INTEGRATION_DIR/common.bash"
 # CTest sets CRUNTIME to the built binary; by hand the default is ../build/cruntime.
 CRUNTIME="${CRUNTIME:-$INTEGRATION_DIR/../build/cruntime}"

@@ -15,7 +15,7 @@ CGROUP_MNT=/sys/fs/cgroup
 CG_PARENT=/cruntime-test
 # fail, update_config, cr, rund, set_args, run_sh, status_of: the host suites' own, from
 # ../common.bash, which build-initramfs.sh copies next to this file.
-# shellcheck source=../common.bash
+# shellcheck source-path=SCRIPTDIR/..
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # Per test: a fresh --root and --log under $BATS_TEST_TMPDIR, a bundle whose root is the shared
