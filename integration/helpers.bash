@@ -8,6 +8,9 @@
 bats_require_minimum_version 1.5.0
 
 INTEGRATION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# fail, update_config, cr, rund, set_args, run_sh, status_of: shared with the VM suite.
+# shellcheck source-path=SCRIPTDIR
+source "$INTEGRATION_DIR/common.bash"
 # CTest sets CRUNTIME to the built binary; by hand the default is ../build/cruntime.
 CRUNTIME="${CRUNTIME:-$INTEGRATION_DIR/../build/cruntime}"
 CRUNTIME="$(realpath -m "$CRUNTIME")"
@@ -16,12 +19,6 @@ CRUNTIME="$(realpath -m "$CRUNTIME")"
 HOOK_NAMES='["createContainer","createRuntime","poststart","poststop","prestart","startContainer"]'
 # RFC 3339 as Go's time.Parse(time.RFC3339Nano) accepts it (what containerd decodes).
 RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$'
-
-# Fail the current test with a message on bats' output.
-fail() {
-	echo "FAIL: $*" >&2
-	return 1
-}
 
 # host_has_apparmor: the AppArmor LSM is enabled (dockerd and podman then give containers a
 # profile by default, which cruntime refuses to drop silently; client tests ask for unconfined).
@@ -104,15 +101,11 @@ common_teardown() {
 	return "$rc"
 }
 
-# force_delete ID: `delete --force ID`. While delete is not implemented, remove the state dir by
-# hand; any other failure is a real bug and fails the test.
+# force_delete ID: `delete --force ID`; a failure is a real bug and fails the test (the state
+# dir is removed by hand so the next test starts clean).
 force_delete() {
 	local id="$1" out
 	if out="$("$CRUNTIME" --root "$TEST_ROOT" delete --force "$id" 2>&1)"; then
-		return 0
-	fi
-	if [[ "$out" == *"not implemented yet"* ]]; then
-		rm -rf -- "${TEST_ROOT:?}/$id"
 		return 0
 	fi
 	# Entries planted on purpose as broken (symlinks, files) may legitimately be refused.
@@ -246,13 +239,6 @@ setup_bundle() {
 	make_busybox_rootfs "$BUNDLE/rootfs" || return 1
 	cruntime spec --bundle "$BUNDLE" || fail "cruntime spec failed" || return 1
 	update_config '.process.terminal = false'
-}
-
-# update_config FILTER [BUNDLE]: apply a jq filter to BUNDLE/config.json in place.
-update_config() {
-	local file="${2:-$BUNDLE}/config.json"
-	jq "$1" "$file" >"$file.new" || { rm -f "$file.new"; fail "jq '$1' failed"; return 1; }
-	mv "$file.new" "$file"
 }
 
 # ---- planted state -----------------------------------------------------------------------

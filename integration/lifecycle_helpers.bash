@@ -9,8 +9,7 @@
 BUILD_DIR="$(dirname "$CRUNTIME")"
 RECVTTY="${RECVTTY:-$BUILD_DIR/integration/recvtty}"
 SECCOMP_LISTENER="${SECCOMP_LISTENER:-$BUILD_DIR/integration/seccomp-listener}"
-# Seconds any single cruntime call may take before the test gives up on it (exit 124).
-LC_TIMEOUT="${LC_TIMEOUT:-60}"
+# cr (cruntime with a timeout and LC_TAG), rund, set_args, run_sh, status_of: common.bash.
 
 # Per test: root-only, a fresh bundle (busybox rootfs, `cruntime spec` config, terminal off), and
 # a tag that marks every cruntime process of this test (see leaked_processes).
@@ -24,71 +23,6 @@ lc_setup() {
 
 lc_teardown() {
 	common_teardown
-}
-
-# cr ARGS...: cruntime with this test's --root/--log, killed after $LC_TIMEOUT seconds, with
-# LC_TAG in its environment only (the test shell does not export it), so a process that still
-# carries it after cruntime returned is a runtime process left behind (the init before execve,
-# a hook).
-cr() {
-	local debug=()
-	[ -n "${CRUNTIME_DEBUG:-}" ] && debug=(--debug)
-	env "LC_TAG=$LC_TAG" timeout -k 5 "$LC_TIMEOUT" \
-		"$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" "${debug[@]}" "$@"
-}
-
-# rund [-N] CMD...: like bats' `run --separate-stderr`, but stdin is /dev/null and stdout/stderr
-# go to files, never to a pipe: a container that outlives the command (create, run -d, a bug)
-# would otherwise hold bats' pipe open and hang the test. Sets status, output, stderr,
-# stderr_lines, and RUND_OUT/RUND_ERR (the files; a detached container keeps writing there).
-# With -N, fails unless the exit status is N.
-rund() {
-	local expect=""
-	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
-		expect="${1#-}"
-		shift
-	fi
-	RUND_SEQ=$((RUND_SEQ + 1))
-	RUND_OUT="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.out"
-	RUND_ERR="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.err"
-	status=0
-	"$@" </dev/null >"$RUND_OUT" 2>"$RUND_ERR" 3>&- || status=$?
-	output="$(cat "$RUND_OUT")"
-	stderr="$(cat "$RUND_ERR")"
-	stderr_lines=()
-	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
-	if [ -n "$expect" ] && [ "$status" -ne "$expect" ]; then
-		echo "rund: expected exit status $expect, got $status from: $*" >&2
-		echo "stdout: $output" >&2
-		echo "stderr: $stderr" >&2
-		return 1
-	fi
-}
-
-# set_args ARG...: process.args = the arguments.
-set_args() {
-	local json
-	json="$(jq -cn '$ARGS.positional' --args -- "$@")"
-	update_config ".process.args = $json"
-}
-
-# run_sh [-N] SCRIPT [RUN-FLAGS...]: run `sh -c SCRIPT` in a foreground `cruntime run` of
-# container "ct" (stdio in files, see rund). -N as for rund.
-run_sh() {
-	local expect=()
-	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
-		expect=("$1")
-		shift
-	fi
-	local script="$1"
-	shift
-	set_args sh -c "$script"
-	rund "${expect[@]}" cr run -b "$BUNDLE" "$@" ct
-}
-
-# status_of ID: the status field of `cruntime state ID` (empty if state fails).
-status_of() {
-	cr state "$1" 2>/dev/null | jq -r .status
 }
 
 # pid_of ID: the pid field of `cruntime state ID`.

@@ -117,7 +117,7 @@ cp "$stage/etc/group" "$rootfs/etc/group"
 sed 's|/bin/bash|/bin/sh|' "$stage/etc/passwd" >"$rootfs/etc/passwd"
 
 # 6. The suite and the init.
-cp "$here/cgroup2.bats" "$here/vm_helpers.bash" "$stage/vm/"
+cp "$here/cgroup2.bats" "$here/vm_helpers.bash" "$here/../common.bash" "$stage/vm/"
 cp "$here/init.sh" "$stage/init"
 chmod 0755 "$stage/init"
 

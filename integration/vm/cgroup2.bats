@@ -310,9 +310,6 @@ add_kmsg() {
 	add_kmsg
 	run_sh 'cat /dev/null && echo null-read-ok; echo x >/dev/null && echo null-write-ok
 		echo cruntime-vm-test >/dev/kmsg && echo kmsg-write-ok; exit 0'
-	if [[ "$output" == *kmsg-write-ok* ]] && log_says 'device filter (eBPF) is not implemented'; then
-		skip "cruntime: the cgroup v2 device filter (eBPF) is not implemented yet"
-	fi
 	[ "$status" -eq 0 ] || fail "run exited $status: $stderr"
 	[[ "$output" == *null-read-ok*null-write-ok* ]] || fail "/dev/null is not usable: $output $stderr"
 	[[ "$output" != *kmsg-write-ok* ]] || fail "writing /dev/kmsg succeeded: $output"

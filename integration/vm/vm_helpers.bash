@@ -1,7 +1,7 @@
 # bats helpers of the cgroup v2 suite, which runs inside the test VM (init.sh) as root on a
-# cgroup2-only host with busybox tools. The parts of ../helpers.bash and ../lifecycle_helpers.bash
-# it needs, adapted: busybox has no `realpath -m`, and every container shares the read-only
-# rootfs /vm/rootfs instead of copying one.
+# cgroup2-only host with busybox tools. The helpers both suites use come from ../common.bash;
+# the setup here is the VM's own: busybox has no `realpath -m`, and every container shares the
+# read-only rootfs /vm/rootfs instead of copying one.
 #   load vm_helpers
 #   setup() { vm_setup; }
 #   teardown() { vm_teardown; }
@@ -13,13 +13,10 @@ VM_ROOTFS="${VM_ROOTFS:-/vm/rootfs}"
 CGROUP_MNT=/sys/fs/cgroup
 # Every test's cgroup lives below this one, so whatever a test leaves is easy to find.
 CG_PARENT=/cruntime-test
-# Seconds any single cruntime call may take before the test gives up on it (exit 124).
-LC_TIMEOUT="${LC_TIMEOUT:-60}"
-
-fail() {
-	echo "FAIL: $*" >&2
-	return 1
-}
+# fail, update_config, cr, rund, set_args, run_sh, status_of: the host suites' own, from
+# ../common.bash, which build-initramfs.sh copies next to this file.
+# shellcheck source-path=SCRIPTDIR/..
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # Per test: a fresh --root and --log under $BATS_TEST_TMPDIR, a bundle whose root is the shared
 # rootfs, and an explicit cgroupsPath: $CG (below the hierarchy) / $CGDIR (on the host).
@@ -87,69 +84,9 @@ remove_cgroup() {
 	done
 }
 
-# cr ARGS...: cruntime with this test's --root/--log, killed after $LC_TIMEOUT seconds. Set
-# CRUNTIME_DEBUG=1 to add --debug.
-cr() {
-	local debug=()
-	[ -n "${CRUNTIME_DEBUG:-}" ] && debug=(--debug)
-	timeout -k 5 "$LC_TIMEOUT" "$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" "${debug[@]}" "$@"
-}
-
-# rund [-N] CMD...: like bats' `run --separate-stderr`, but stdin is /dev/null and stdout/stderr
-# go to files, never to a pipe (a detached container would hold bats' pipe open). Sets status,
-# output, lines and stderr. With -N, fails unless the exit status is N.
-# shellcheck disable=SC2034 # lines: bats' own variable, read by the tests
-rund() {
-	local expect=""
-	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
-		expect="${1#-}"
-		shift
-	fi
-	RUND_SEQ=$((RUND_SEQ + 1))
-	RUND_OUT="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.out"
-	RUND_ERR="$BATS_TEST_TMPDIR/rund.$RUND_SEQ.err"
-	status=0
-	"$@" </dev/null >"$RUND_OUT" 2>"$RUND_ERR" 3>&- || status=$?
-	output="$(cat "$RUND_OUT")"
-	stderr="$(cat "$RUND_ERR")"
-	lines=()
-	[ -z "$output" ] || mapfile -t lines <<<"$output"
-	if [ -n "$expect" ] && [ "$status" -ne "$expect" ]; then
-		echo "rund: expected exit status $expect, got $status from: $*" >&2
-		echo "stdout: $output" >&2
-		echo "stderr: $stderr" >&2
-		return 1
-	fi
-}
-
-# update_config FILTER: apply a jq filter to $BUNDLE/config.json in place.
-update_config() {
-	local file="$BUNDLE/config.json"
-	jq "$1" "$file" >"$file.new" || { rm -f "$file.new"; fail "jq '$1' failed"; return 1; }
-	mv "$file.new" "$file"
-}
-
 # set_resources JSON: linux.resources = JSON.
 set_resources() {
 	update_config ".linux.resources = $1"
-}
-
-# set_args ARG...: process.args = the arguments.
-set_args() {
-	local json
-	json="$(jq -cn '$ARGS.positional' --args -- "$@")"
-	update_config ".process.args = $json"
-}
-
-# run_sh [-N] SCRIPT: `sh -c SCRIPT` in a foreground `cruntime run` of container "ct".
-run_sh() {
-	local expect=()
-	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
-		expect=("$1")
-		shift
-	fi
-	set_args sh -c "$1"
-	rund "${expect[@]}" cr run -b "$BUNDLE" ct
 }
 
 # create_ct [ID]: `cruntime create` (default id "ct"); the cgroup exists from here on.
@@ -207,11 +144,6 @@ wait_until() {
 	fail "timed out waiting for: $*"
 }
 
-# status_of ID: the status field of `cruntime state ID` (empty if state fails).
-status_of() {
-	cr state "$1" 2>/dev/null | jq -r .status
-}
-
 # procs_of DIR: the pids in DIR/cgroup.procs and every cgroup below it, one per line.
 procs_of() {
 	find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null
@@ -225,11 +157,6 @@ cg_procs_are() {
 # status_is ID STATUS: `cruntime state ID` reports STATUS.
 status_is() {
 	[ "$(status_of "$1")" = "$2" ]
-}
-
-# log_says TEXT: the --log file contains TEXT.
-log_says() {
-	grep -qF -- "$1" "$CRUNTIME_LOG" 2>/dev/null
 }
 
 # v2_has_file CONTROLLER FILE: a child cgroup with CONTROLLER enabled has FILE (most files are

@@ -24,6 +24,7 @@
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/cgroup/fs2.hpp"
 #include "cruntime/sys/syscalls.hpp"
+#include "support/host.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -302,10 +303,7 @@ namespace {
 
 // The cgroup2 mount: /sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified on a hybrid one.
 std::optional<std::string> cgroup2_mount() {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return std::nullopt;
-  }
+  if (test::skip_unless_root()) return std::nullopt;
   for (const char* path : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
     struct statfs st {};
     if (::statfs(path, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC) return std::string(path);

@@ -16,16 +16,14 @@
 #include "cruntime/cgroup/fs1.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/sys/syscalls.hpp"
+#include "support/host.hpp"
 
 namespace cruntime::cgroup {
 namespace {
 
 // The v1 layout of this host, or nullopt (with the reason logged) when the case cannot run.
 std::optional<Layout> v1_host() {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return std::nullopt;
-  }
+  if (test::skip_unless_root()) return std::nullopt;
   auto layout = detect_layout();
   REQUIRE(layout);
   if (layout->mode == Mode::kUnified) {

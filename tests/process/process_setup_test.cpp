@@ -1,5 +1,5 @@
 // Unit tests for the per-field setup leaves: rlimits, sysctl, oom score, scheduling, cpu lists.
-// Settings that stick to a process are applied in a forked child (tests/process/in_child.hpp).
+// Settings that stick to a process are applied in a forked child (tests/support/child.hpp).
 #include "cruntime/process/process_setup.hpp"
 
 #include <sched.h>
@@ -14,7 +14,8 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
-#include "process/in_child.hpp"
+#include "support/child.hpp"
+#include "support/host.hpp"
 
 namespace process = cruntime::process;
 namespace spec = cruntime::spec;
@@ -218,10 +219,7 @@ TEST_CASE("apply_sysctl: a missing key names the key and the /proc/sys path", "[
 }
 
 TEST_CASE("apply_sysctl: writes land in the caller's network namespace", "[process][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (cruntime::test::skip_unless_root()) return;
   std::string report = in_child([] {
     if (::unshare(CLONE_NEWNET) != 0) return std::string("unshare CLONE_NEWNET failed");
     std::map<std::string, std::string> sysctl{{"net.ipv4.ip_forward", "1"},

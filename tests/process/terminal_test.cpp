@@ -18,7 +18,8 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/unique_fd.hpp"
 #include "cruntime/sys/fd_passing.hpp"
-#include "process/in_child.hpp"
+#include "support/child.hpp"
+#include "support/host.hpp"
 #include "support/temp_dir.hpp"
 
 using cruntime::UniqueFd;
@@ -108,10 +109,7 @@ std::string check_container_side() {
 
 TEST_CASE("setup_terminal: pty from the container's devpts, console bound, master sent",
           "[process][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (cruntime::test::skip_unless_root()) return;
   int pair[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
   UniqueFd runtime_end(pair[0]);

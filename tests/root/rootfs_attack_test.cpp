@@ -17,6 +17,7 @@
 #include "cruntime/rootfs/devices.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "root/rootfs_fixture.hpp"
+#include "support/host.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cruntime::rootfs {
@@ -84,16 +85,10 @@ std::string build_next_to_shared_peer(const std::string& shared, const std::stri
   return report;
 }
 
-bool skip_unless_root() {
-  if (::geteuid() == 0) return false;
-  WARN("skipped: needs root");
-  return true;
-}
-
 }  // namespace
 
 TEST_CASE("rootfs: proc refuses a symlinked /proc", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs + "/etc"));
@@ -105,7 +100,7 @@ TEST_CASE("rootfs: proc refuses a symlinked /proc", "[rootfs][root]") {
 }
 
 TEST_CASE("rootfs: a target resolving into /proc is refused", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs + "/proc"));
@@ -124,7 +119,7 @@ TEST_CASE("rootfs: a target resolving into /proc is refused", "[rootfs][root]") 
 }
 
 TEST_CASE("rootfs: mount errors name the entry and the kernel's reason", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs));
@@ -143,7 +138,7 @@ TEST_CASE("rootfs: mount errors name the entry and the kernel's reason", "[rootf
 }
 
 TEST_CASE("rootfs: without a mount namespace nothing is mounted", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   spec::Config config = base_config();
   config.linux_config->namespaces = std::vector<spec::Namespace>{{"pid", std::nullopt}};
@@ -156,7 +151,7 @@ TEST_CASE("rootfs: without a mount namespace nothing is mounted", "[rootfs][root
 }
 
 TEST_CASE("rootfs: container mounts never reach a shared peer outside", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   for (const char* propagation : {"", "rslave", "rprivate", "rshared", "shared", "runbindable"}) {
     INFO("rootfsPropagation " << propagation);
     test::TempDir tmp;
@@ -170,7 +165,7 @@ TEST_CASE("rootfs: container mounts never reach a shared peer outside", "[rootfs
 }
 
 TEST_CASE("setup_dev: in a user namespace the host's nodes are bound, not made", "[rootfs][root]") {
-  if (skip_unless_root()) return;
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs + "/dev"));

@@ -13,7 +13,7 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "cruntime/spec/config.hpp"
-#include "security/child_runner.hpp"
+#include "support/child.hpp"
 
 namespace cruntime::test::rootfs_fixture {
 

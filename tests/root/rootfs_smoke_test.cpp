@@ -16,6 +16,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "root/rootfs_fixture.hpp"
+#include "support/host.hpp"
 #include "support/temp_dir.hpp"
 
 namespace cruntime::rootfs {
@@ -95,10 +96,7 @@ std::string inspect_container(bool has_acpi, bool has_keys) {
 }  // namespace
 
 TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[rootfs][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs + "/etc"));
@@ -153,10 +151,7 @@ TEST_CASE("rootfs: a full container filesystem in a private mount namespace", "[
 }
 
 TEST_CASE("rootfs: --no-pivot moves the rootfs onto / and chroots", "[rootfs][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs + "/proc"));
@@ -178,10 +173,7 @@ TEST_CASE("rootfs: --no-pivot moves the rootfs onto / and chroots", "[rootfs][ro
 }
 
 TEST_CASE("rootfs: remount changes the flags and options of an existing mount", "[rootfs][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   test::TempDir tmp;
   const std::string rootfs = tmp.join("rootfs");
   REQUIRE(fs::mkdir_p(rootfs));

@@ -14,7 +14,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/security/security.hpp"
-#include "security/child_runner.hpp"
+#include "support/child.hpp"
 #include "support/host.hpp"
 
 namespace cruntime::security {
@@ -108,10 +108,7 @@ TEST_CASE("set_no_new_privs: the kernel reports NoNewPrivs 1", "[security]") {
 
 TEST_CASE("credentials as root: bounding drop, uid 1000 with one kept capability",
           "[security][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   auto outcome = run_in_child([](std::string& out) {
     spec::Capabilities caps;
     caps.bounding = {"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NOT_A_CAP"};
@@ -144,10 +141,7 @@ TEST_CASE("credentials as root: bounding drop, uid 1000 with one kept capability
 
 TEST_CASE("credentials as root: an empty additionalGids clears groups, umask is applied",
           "[security][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   auto outcome = run_in_child([](std::string& out) {
     gid_t inherited[] = {4242};
     if (::setgroups(1, inherited) != 0) out += "setup failed\n";
@@ -166,10 +160,7 @@ TEST_CASE("credentials as root: an empty additionalGids clears groups, umask is 
 }
 
 TEST_CASE("apply_capabilities: effective outside permitted is a capset error", "[security][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   auto outcome = run_in_child([](std::string& out) {
     spec::Capabilities caps;
     caps.effective = {"CAP_KILL", "CAP_CHOWN"};
@@ -183,10 +174,7 @@ TEST_CASE("apply_capabilities: effective outside permitted is a capset error", "
 
 TEST_CASE("switch_user: unmapped ids and denied setgroups in a user namespace",
           "[security][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root");
-    return;
-  }
+  if (test::skip_unless_root()) return;
   if (!test::can_make_user_namespace()) {
     WARN("skipped: this host allows no new user namespace (user.max_user_namespaces)");
     return;

@@ -22,7 +22,9 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
-#include "security/child_runner.hpp"
+#include "support/child.hpp"
+#include "support/golden.hpp"
+#include "support/host.hpp"
 
 namespace cruntime::security {
 namespace {
@@ -179,7 +181,7 @@ TEST_CASE("load_seccomp: unknown syscall names and rules equal to the default ar
 }
 
 TEST_CASE("load_seccomp: a containerd default profile loads and behaves", "[security]") {
-  auto config = spec::load_config(CRUNTIME_TEST_DATA "/spec/good/containerd-cri.json");
+  auto config = spec::load_config(test::golden_path("containerd-cri.json"));
   REQUIRE(config);
   REQUIRE(config->linux_config);
   REQUIRE(config->linux_config->seccomp);
@@ -403,10 +405,7 @@ TEST_CASE("load_seccomp: bad input is an error naming the field", "[security]") 
 }
 
 TEST_CASE("load_seccomp as root without no_new_privs leaves NoNewPrivs unset", "[security][root]") {
-  if (::geteuid() != 0) {
-    WARN("skipped: needs root (CAP_SYS_ADMIN)");
-    return;
-  }
+  if (test::skip_unless_root("needs root (CAP_SYS_ADMIN)")) return;
   auto outcome = run_in_child([](std::string& out) {
     auto notify = load_seccomp(allow_except({rule({"uname"}, "SCMP_ACT_ERRNO", 96U)}));
     if (!notify) {

@@ -7,17 +7,13 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/spec/defaults.hpp"
 #include "cruntime/spec/io.hpp"
+#include "support/golden.hpp"
 #include "support/temp_dir.hpp"
 
 namespace spec = cruntime::spec;
+using cruntime::test::golden;
 
 namespace {
-
-std::string golden(const std::string& name) {
-  auto text = cruntime::fs::read_file(std::string(CRUNTIME_TEST_DATA) + "/spec/good/" + name);
-  REQUIRE(text);
-  return *text;
-}
 
 spec::Config parse_ok(std::string_view text) {
   auto config = spec::parse_config(text);

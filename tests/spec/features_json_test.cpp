@@ -3,19 +3,14 @@
 
 #include <catch2/catch.hpp>
 
-#include "cruntime/base/fs.hpp"
 #include "cruntime/spec/features.hpp"
 #include "cruntime/spec/io.hpp"
+#include "support/golden.hpp"
 
 namespace spec = cruntime::spec;
+using cruntime::test::golden;
 
 namespace {
-
-std::string golden(const std::string& name) {
-  auto text = cruntime::fs::read_file(std::string(CRUNTIME_TEST_DATA) + "/spec/good/" + name);
-  REQUIRE(text);
-  return *text;
-}
 
 spec::Features every_field() {
   spec::Features f;

@@ -9,6 +9,7 @@
 
 #include "cruntime/spec/io.hpp"
 #include "spec/validate_cases.hpp"
+#include "support/golden.hpp"
 
 namespace spec = cruntime::spec;
 using cruntime::test::patched_config;
@@ -103,7 +104,7 @@ TEST_CASE("validate: the base config and a config using nearly every field are v
 TEST_CASE("validate: real configs written by runc and containerd pass", "[spec]") {
   for (const char* name : {"runc-spec.json", "containerd-cri.json"}) {
     INFO(name);
-    auto config = spec::load_config(std::string(CRUNTIME_TEST_DATA) + "/spec/good/" + name);
+    auto config = spec::load_config(cruntime::test::golden_path(name));
     REQUIRE(config);
     CHECK(spec::validate(*config).empty());
     CHECK(spec::warnings(*config).empty());

@@ -1,5 +1,6 @@
-// Test helper: run a body in a forked child (credentials and seccomp filters are per process and
-// cannot be undone) and collect what it reported and how it ended.
+// Test helper: run a body in a forked child, for state that cannot be undone in the test process
+// (credentials, seccomp filters, rlimits, scheduling, namespaces, mounts), and collect what it
+// reported and how it ended. The one fork-and-report helper of the unit tests.
 #pragma once
 
 #include <fcntl.h>
@@ -14,7 +15,8 @@ namespace cruntime::test {
 
 struct ChildOutcome {
   std::string output;  // what the body appended to its string
-  int status = 0;      // waitpid status
+  int status = 0;      // waitpid status; -1 when no child was started (output says why)
+  bool started() const { return status != -1; }
   bool exited_with(int code) const { return WIFEXITED(status) && WEXITSTATUS(status) == code; }
   bool killed_by(int sig) const { return WIFSIGNALED(status) && WTERMSIG(status) == sig; }
 };
@@ -35,7 +37,7 @@ ChildOutcome run_in_child(Body&& body) {
     try {
       code = body(out);
     } catch (...) {
-      out += "exception";
+      out += "exception in child";
     }
     if (!out.empty() && ::write(pipe_fds[1], out.data(), out.size()) < 0) code = 101;
     ::_exit(code);
@@ -53,6 +55,23 @@ ChildOutcome run_in_child(Body&& body) {
   while (::waitpid(pid, &outcome.status, 0) < 0 && errno == EINTR) {
   }
   return outcome;
+}
+
+// The short form for a check: `body() -> std::string` returns "" on success or what went wrong.
+// Returns the child's report, or a description of how it ended abnormally ("" = passed).
+template <class Body>
+std::string in_child(Body&& body) {
+  const ChildOutcome outcome = run_in_child([&body](std::string& out) {
+    out = body();
+    return out.empty() ? 0 : 1;
+  });
+  if (!outcome.started()) return outcome.output;
+  if (!WIFEXITED(outcome.status))
+    return outcome.output + " (child killed by signal " + std::to_string(WTERMSIG(outcome.status)) +
+           ")";
+  if (WEXITSTATUS(outcome.status) != 0 && outcome.output.empty())
+    return "child exited " + std::to_string(WEXITSTATUS(outcome.status));
+  return outcome.output;
 }
 
 }  // namespace cruntime::test
