@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cruntime/spec/linux_names.hpp"
 #include "validate_detail.hpp"
 
 namespace cruntime::spec::detail {
@@ -23,8 +24,6 @@ constexpr int64_t kMaxMinor = (1 << 20) - 1;
 constexpr size_t kMaxIfName = 15;
 constexpr uint32_t kNanosPerSecond = 1000000000;
 
-constexpr std::array<std::string_view, 8> kPropagations = {
-    "shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"};
 constexpr std::array<std::string_view, 7> kMemoryPolicyModes = {
     "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
     "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"};
@@ -240,7 +239,7 @@ void check_linux(const Config& config, const NamespaceIndex& ns, Problems& out) 
   if (lx.sysctl) check_sysctl(lx, ns, out);
   if (lx.seccomp) check_seccomp(*lx.seccomp, out);
   if (lx.rootfs_propagation && !lx.rootfs_propagation->empty() &&
-      !in_table(kPropagations, *lx.rootfs_propagation)) {
+      !mount_propagation(*lx.rootfs_propagation)) {
     out.add("linux.rootfsPropagation",
             "unknown propagation " + quote(*lx.rootfs_propagation) +
                 " (want shared, slave, private, unbindable or rshared, rslave, rprivate, "
@@ -248,7 +247,7 @@ void check_linux(const Config& config, const NamespaceIndex& ns, Problems& out) 
   }
   check_paths(lx.masked_paths, "linux.maskedPaths", ns, out);
   check_paths(lx.readonly_paths, "linux.readonlyPaths", ns, out);
-  if (lx.personality && lx.personality->domain != "LINUX" && lx.personality->domain != "LINUX32") {
+  if (lx.personality && !personality_domain(lx.personality->domain)) {
     out.add("linux.personality.domain", "unknown personality domain " +
                                             quote(lx.personality->domain) +
                                             " (want LINUX or LINUX32)");

@@ -1,7 +1,6 @@
 // Pure checks of config.json `process` (config.md "Process", "POSIX process", "Linux Process";
 // cli-contract §12.1): args, cwd, env, umask, rlimits, oomScoreAdj, scheduler, ioPriority, CPUs.
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -9,47 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "cruntime/spec/process_names.hpp"
 #include "validate_detail.hpp"
 
 namespace cruntime::spec::detail {
 namespace {
-
-// getrlimit(2): every RLIMIT_* resource Linux defines.
-constexpr std::array<std::string_view, 16> kRlimits = {
-    "RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",        "RLIMIT_DATA",
-    "RLIMIT_FSIZE",  "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK",    "RLIMIT_MSGQUEUE",
-    "RLIMIT_NICE",   "RLIMIT_NOFILE", "RLIMIT_NPROC",      "RLIMIT_RSS",
-    "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
-};
-
-// capabilities(7), CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40).
-constexpr std::array<std::string_view, 41> kCapabilities = {
-    "CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-    "CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-    "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-    "CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
-// config.md "scheduler": the values of `policy` and `flags`.
-constexpr std::array<std::string_view, 7> kSchedPolicies = {
-    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",      "SCHED_BATCH",
-    "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE",
-};
-constexpr std::array<std::string_view, 7> kSchedFlags = {
-    "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",        "SCHED_FLAG_DL_OVERRUN",
-    "SCHED_FLAG_KEEP_POLICY",    "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
-    "SCHED_FLAG_UTIL_CLAMP_MAX",
-};
-constexpr std::array<std::string_view, 3> kIoPrioClasses = {
-    "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE"};
-
 
 void check_args(const Process& process, Problems& out) {
   if (!process.args || process.args->empty()) {
@@ -70,7 +33,7 @@ void check_rlimits(const std::vector<Rlimit>& rlimits, Problems& out) {
   for (size_t i = 0; i < rlimits.size(); ++i) {
     const Rlimit& limit = rlimits[i];
     const std::string base = at("process.rlimits", i);
-    if (!in_table(kRlimits, limit.type)) {
+    if (!rlimit_resource(limit.type)) {
       out.add(base + ".type", "unknown rlimit type " + quote(limit.type));
     } else {
       auto first = std::find_if(rlimits.begin(), rlimits.begin() + static_cast<std::ptrdiff_t>(i),
@@ -92,7 +55,7 @@ void check_rlimits(const std::vector<Rlimit>& rlimits, Problems& out) {
 // policies, runtime/deadline/period only for SCHED_DEADLINE, nice only for the fair policies.
 void check_scheduler(const Scheduler& s, Problems& out) {
   const std::string base = "process.scheduler";
-  if (!in_table(kSchedPolicies, s.policy)) {
+  if (!sched_policy(s.policy)) {
     out.add(base + ".policy", "unknown scheduler policy " + quote(s.policy));
     return;
   }
@@ -112,7 +75,7 @@ void check_scheduler(const Scheduler& s, Problems& out) {
   }
   if (s.flags) {
     for (size_t i = 0; i < s.flags->size(); ++i) {
-      if (!in_table(kSchedFlags, (*s.flags)[i])) {
+      if (!sched_flag((*s.flags)[i])) {
         out.add(at(base + ".flags", i), "unknown scheduler flag " + quote((*s.flags)[i]));
       }
     }
@@ -136,7 +99,7 @@ void check_scheduler(const Scheduler& s, Problems& out) {
 }
 
 void check_io_priority(const IOPriority& io, Problems& out) {
-  if (!in_table(kIoPrioClasses, io.io_class)) {
+  if (!io_priority_class(io.io_class)) {
     out.add("process.ioPriority.class",
             "unknown I/O priority class " + quote(io.io_class) +
                 " (want IOPRIO_CLASS_RT, IOPRIO_CLASS_BE or IOPRIO_CLASS_IDLE)");
@@ -158,7 +121,7 @@ void warn_capability_set(const std::optional<std::vector<std::string>>& set,
                          std::string_view name, Problems& out) {
   if (!set) return;
   for (size_t i = 0; i < set->size(); ++i) {
-    if (!in_table(kCapabilities, (*set)[i])) {
+    if (!capability_index((*set)[i])) {
       out.add(at(fmt::format("process.capabilities.{}", name), i),
               "unknown capability " + quote((*set)[i]) + " (ignored)");
     }

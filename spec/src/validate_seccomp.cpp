@@ -1,12 +1,14 @@
 // Pure checks of linux.seccomp (config-linux.md "Seccomp", cli-contract §12.3 and §8.8): action,
 // architecture, flag and operator names as libseccomp knows them, errnoRet, args and the listener.
-#include <array>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cruntime/spec/seccomp_names.hpp"
 #include "validate_detail.hpp"
 
 namespace cruntime::spec::detail {
@@ -16,54 +18,27 @@ const std::string kBase = "linux.seccomp";
 // struct seccomp_data has six syscall arguments.
 constexpr uint32_t kSyscallArgs = 6;
 
-constexpr std::array<std::string_view, 9> kActions = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
-    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY",
-};
-// The architectures of libseccomp 2.6.
-constexpr std::array<std::string_view, 23> kArches = {
-    "SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",   "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32",
-    "SCMP_ARCH_MIPSEL",    "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-    "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",
-    "SCMP_ARCH_PARISC",    "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",   "SCMP_ARCH_LOONGARCH64",
-    "SCMP_ARCH_M68K",      "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",
-};
-constexpr std::array<std::string_view, 4> kFlags = {
-    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-};
-constexpr std::array<std::string_view, 7> kOperators = {
-    "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
-    "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
-};
-
-
-bool takes_errno(std::string_view action) {
-  return action == "SCMP_ACT_ERRNO" || action == "SCMP_ACT_TRACE";
-}
-
 // Checks one action and its errnoRet. Returns true when the action is SCMP_ACT_NOTIFY.
 bool check_action(const std::string& action, const std::optional<uint32_t>& errno_ret,
                   const std::string& action_path, const std::string& errno_path, Problems& out) {
-  if (!in_table(kActions, action)) {
+  const std::optional<SeccompAction> known = parse_seccomp_action(action);
+  if (!known) {
     out.add(action_path, "unknown seccomp action " + quote(action));
     return false;
   }
-  if (errno_ret && !takes_errno(action)) {
+  if (errno_ret && !seccomp_action_takes_errno(*known)) {
     out.add(errno_path, "only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not " + action);
   }
-  return action == "SCMP_ACT_NOTIFY";
+  return *known == SeccompAction::kNotify;
 }
 
-template <size_t N>
+template <class T>
 void check_names(const std::optional<std::vector<std::string>>& list,
-                 const std::array<std::string_view, N>& table, const std::string& where,
+                 std::span<const Named<T>> table, const std::string& where,
                  std::string_view what, Problems& out) {
   if (!list) return;
   for (size_t i = 0; i < list->size(); ++i) {
-    if (!in_table(table, (*list)[i])) {
+    if (!value_of(table, (*list)[i])) {
       out.add(at(where, i), fmt::format("unknown seccomp {} {}", what, quote((*list)[i])));
     }
   }
@@ -84,7 +59,7 @@ bool check_syscall(const SeccompSyscall& rule, const std::string& base, Problems
     if (arg.index >= kSyscallArgs) {
       out.add(entry + ".index", fmt::format("must be below {}, got {}", kSyscallArgs, arg.index));
     }
-    if (!in_table(kOperators, arg.op)) {
+    if (!parse_seccomp_operator(arg.op)) {
       out.add(entry + ".op", "unknown seccomp operator " + quote(arg.op));
     }
   }
@@ -103,8 +78,8 @@ void check_seccomp(const Seccomp& s, Problems& out) {
     // syscalls with nobody listening yet (runc refuses it too).
     out.add(kBase + ".defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
   }
-  check_names(s.architectures, kArches, kBase + ".architectures", "architecture", out);
-  check_names(s.flags, kFlags, kBase + ".flags", "flag", out);
+  check_names(s.architectures, seccomp_arch_table(), kBase + ".architectures", "architecture", out);
+  check_names(s.flags, seccomp_flag_table(), kBase + ".flags", "flag", out);
   if (s.listener_path) require_absolute(out, kBase + ".listenerPath", *s.listener_path);
   if (s.listener_metadata && !s.listener_path) {
     out.add(kBase + ".listenerMetadata", "only allowed together with linux.seccomp.listenerPath");

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cruntime/base/strings.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/spec/process_names.hpp"
 
 namespace cruntime::container {
 namespace {
@@ -32,7 +32,7 @@ Result<void> add_caps(spec::Process& process, const std::vector<std::string>& na
   if (names.empty()) return {};
   if (!process.capabilities) process.capabilities.emplace();
   for (const std::string& name : names) {
-    if (!security::capability_index(name)) return fail_msg("--cap: unknown capability \"{}\"", name);
+    if (!spec::capability_index(name)) return fail_msg("--cap: unknown capability \"{}\"", name);
     add_missing(process.capabilities->bounding, name);
     add_missing(process.capabilities->effective, name);
     add_missing(process.capabilities->permitted, name);

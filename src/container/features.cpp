@@ -14,7 +14,7 @@
 #include "cruntime/container/operations.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/spec/process_names.hpp"
 #include "cruntime/spec/version.hpp"
 
 namespace cruntime::container {
@@ -46,7 +46,7 @@ spec::LinuxFeatures linux_features() {
   spec::LinuxFeatures linux_features;
   linux_features.namespaces =
       std::vector<std::string>{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
-  linux_features.capabilities = security::known_capabilities();
+  linux_features.capabilities = spec::names_of(spec::capability_table());
   linux_features.seccomp = seccomp_features();
   // Both cgroupfs managers; no systemd driver (--systemd-cgroup is refused with an error).
   spec::CgroupFeatures cgroup;

@@ -19,7 +19,7 @@
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/payload.hpp"
-#include "cruntime/process/process_setup.hpp"
+#include "cruntime/process/sysctl.hpp"
 #include "cruntime/process/terminal.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/syscalls.hpp"

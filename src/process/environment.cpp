@@ -1,5 +1,7 @@
 // process.env → the container's environment (duplicates, HOME), and args[0] → the file to exec.
 // Both run in the init after pivot_root, so "/etc/passwd" and PATH entries are the container's.
+#include "cruntime/process/environment.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -10,7 +12,6 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/process/process_setup.hpp"
 
 namespace cruntime::process {
 namespace {

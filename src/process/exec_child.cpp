@@ -12,8 +12,8 @@
 
 #include "cruntime/process/child_namespaces.hpp"
 #include "cruntime/process/exec.hpp"
+#include "cruntime/process/oom_score.hpp"
 #include "cruntime/process/payload.hpp"
-#include "cruntime/process/process_setup.hpp"
 #include "cruntime/process/terminal.hpp"
 #include "cruntime/sys/syscalls.hpp"
 

@@ -1,4 +1,6 @@
 // process.oomScoreAdj: write /proc/<pid>/oom_score_adj through a handle verified to be procfs.
+#include "cruntime/process/oom_score.hpp"
+
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/statfs.h>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "cruntime/base/fs.hpp"
-#include "cruntime/process/process_setup.hpp"
 
 namespace cruntime::process {
 

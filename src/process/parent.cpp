@@ -13,7 +13,7 @@
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
-#include "cruntime/process/process_setup.hpp"
+#include "cruntime/process/oom_score.hpp"
 #include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/proc.hpp"

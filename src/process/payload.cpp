@@ -8,8 +8,12 @@
 #include <climits>
 #include <span>
 
-#include "cruntime/process/process_setup.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/process/environment.hpp"
+#include "cruntime/process/rlimits.hpp"
+#include "cruntime/process/scheduling.hpp"
+#include "cruntime/security/capabilities.hpp"
+#include "cruntime/security/seccomp.hpp"
+#include "cruntime/security/user.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {

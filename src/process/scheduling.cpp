@@ -1,20 +1,21 @@
 // Scheduling fields: process.scheduler (sched_setattr), process.ioPriority (ioprio_set),
 // linux.personality (personality) and process.execCPUAffinity (sched_setaffinity).
+#include "cruntime/process/scheduling.hpp"
+
 #include <sched.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
-#include <utility>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/process/process_setup.hpp"
+#include "cruntime/spec/linux_names.hpp"
+#include "cruntime/spec/process_names.hpp"
 
 namespace cruntime::process {
 namespace {
@@ -35,49 +36,13 @@ struct SchedAttr {
 };
 static_assert(sizeof(SchedAttr) == 56, "SCHED_ATTR_SIZE_VER1");
 
-// sched(7); SCHED_ISO (4) is reserved and the kernel rejects it, but the spec lists it.
-constexpr std::array<std::pair<std::string_view, int>, 7> kPolicies = {{
-    {"SCHED_OTHER", 0},
-    {"SCHED_FIFO", 1},
-    {"SCHED_RR", 2},
-    {"SCHED_BATCH", 3},
-    {"SCHED_ISO", 4},
-    {"SCHED_IDLE", 5},
-    {"SCHED_DEADLINE", 6},
-}};
-
-// include/uapi/linux/sched.h
-constexpr std::array<std::pair<std::string_view, uint64_t>, 7> kFlags = {{
-    {"SCHED_FLAG_RESET_ON_FORK", 0x01},
-    {"SCHED_FLAG_RECLAIM", 0x02},
-    {"SCHED_FLAG_DL_OVERRUN", 0x04},
-    {"SCHED_FLAG_KEEP_POLICY", 0x08},
-    {"SCHED_FLAG_KEEP_PARAMS", 0x10},
-    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
-}};
-
-// include/uapi/linux/ioprio.h
-constexpr std::array<std::pair<std::string_view, int>, 3> kIoClasses = {{
-    {"IOPRIO_CLASS_RT", 1},
-    {"IOPRIO_CLASS_BE", 2},
-    {"IOPRIO_CLASS_IDLE", 3},
-}};
+// include/uapi/linux/ioprio.h (the class numbers are the table in spec/process_names.hpp).
 constexpr int kIoprioClassShift = 13;
 constexpr int kIoprioWhoPgrp = 2;
 constexpr int kIoprioMaxLevel = 7;
 
 // Far above any real machine (x86_64 MAXSMP is 8192), low enough to bound the mask we build.
 constexpr unsigned kMaxCpu = 65535;
-
-template <class T, size_t N>
-std::optional<T> lookup(const std::array<std::pair<std::string_view, T>, N>& table,
-                        std::string_view name) {
-  for (const auto& [known, value] : table) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
 
 Result<unsigned> parse_cpu(std::string_view text, std::string_view list) {
   const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
@@ -90,18 +55,14 @@ Result<unsigned> parse_cpu(std::string_view text, std::string_view list) {
 
 }  // namespace
 
-std::optional<int> sched_policy(std::string_view name) { return lookup(kPolicies, name); }
-std::optional<uint64_t> sched_flag(std::string_view name) { return lookup(kFlags, name); }
-std::optional<int> io_priority_class(std::string_view name) { return lookup(kIoClasses, name); }
-
 Result<void> apply_scheduler(const spec::Scheduler& scheduler) {
-  std::optional<int> policy = sched_policy(scheduler.policy);
+  std::optional<int> policy = spec::sched_policy(scheduler.policy);
   if (!policy) return fail_msg("unknown scheduler policy \"{}\"", scheduler.policy);
   SchedAttr attr;
   attr.size = sizeof attr;
   attr.sched_policy = static_cast<uint32_t>(*policy);
   for (const std::string& name : scheduler.flags.value_or(std::vector<std::string>{})) {
-    std::optional<uint64_t> flag = sched_flag(name);
+    std::optional<uint64_t> flag = spec::sched_flag(name);
     if (!flag) return fail_msg("unknown scheduler flag \"{}\"", name);
     attr.sched_flags |= *flag;
   }
@@ -120,7 +81,7 @@ Result<void> apply_scheduler(const spec::Scheduler& scheduler) {
 }
 
 Result<void> apply_io_priority(const spec::IOPriority& priority) {
-  std::optional<int> io_class = io_priority_class(priority.io_class);
+  std::optional<int> io_class = spec::io_priority_class(priority.io_class);
   if (!io_class) return fail_msg("unknown I/O priority class \"{}\"", priority.io_class);
   if (priority.priority < 0 || priority.priority > kIoprioMaxLevel) {
     return fail_msg("I/O priority {} is outside 0..{}", priority.priority, kIoprioMaxLevel);
@@ -135,12 +96,8 @@ Result<void> apply_io_priority(const spec::IOPriority& priority) {
 }
 
 Result<void> apply_personality(const spec::Personality& personality) {
-  unsigned long domain = 0;
-  if (personality.domain == "LINUX") {
-    domain = PER_LINUX;
-  } else if (personality.domain == "LINUX32") {
-    domain = PER_LINUX32;
-  } else {
+  std::optional<unsigned long> domain = spec::personality_domain(personality.domain);
+  if (!domain) {
     return fail_msg("unknown personality domain \"{}\" (want LINUX or LINUX32)",
                     personality.domain);
   }
@@ -149,7 +106,7 @@ Result<void> apply_personality(const spec::Personality& personality) {
     log::warn("linux.personality.flags [{}] are not supported and are ignored",
               strings::join(*personality.flags, ", "));
   }
-  if (::personality(domain) < 0) {
+  if (::personality(*domain) < 0) {
     return fail(Error::sys(errno, fmt::format("personality {}", personality.domain)));
   }
   return {};

@@ -1,6 +1,8 @@
 // linux.sysctl: key → file under /proc/sys, written through one procfs handle without symlinks.
 // Runs inside the init, before pivot_root: /proc is still the host's mount, but /proc/sys/net
 // and the IPC keys show the namespaces of the task that opens them, i.e. the container's.
+#include "cruntime/process/sysctl.hpp"
+
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/statfs.h>
@@ -8,7 +10,6 @@
 #include <cerrno>
 
 #include "cruntime/base/fs.hpp"
-#include "cruntime/process/process_setup.hpp"
 
 namespace cruntime::process {
 namespace {

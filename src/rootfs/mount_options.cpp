@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "cruntime/base/strings.hpp"
+#include "cruntime/spec/linux_names.hpp"
 
 namespace cruntime::rootfs {
 namespace {
@@ -53,22 +55,6 @@ constexpr std::array<FlagOption, 33> kFlagOptions = {{
     {"suid", true, MS_NOSUID},
     {"sync", false, MS_SYNCHRONOUS},
     {"symfollow", true, MS_NOSYMFOLLOW},
-}};
-
-struct PropagationOption {
-  std::string_view name;
-  unsigned long flags;
-};
-
-constexpr std::array<PropagationOption, 8> kPropagationOptions = {{
-    {"private", MS_PRIVATE},
-    {"rprivate", MS_PRIVATE | MS_REC},
-    {"shared", MS_SHARED},
-    {"rshared", MS_SHARED | MS_REC},
-    {"slave", MS_SLAVE},
-    {"rslave", MS_SLAVE | MS_REC},
-    {"unbindable", MS_UNBINDABLE},
-    {"runbindable", MS_UNBINDABLE | MS_REC},
 }};
 
 struct AttrOption {
@@ -145,7 +131,7 @@ void apply_recursive(MountOptions& out, const AttrOption& option) {
 std::vector<std::string> known_mount_options() {
   std::vector<std::string> out;
   for (const auto& entry : kFlagOptions) out.emplace_back(entry.name);
-  for (const auto& entry : kPropagationOptions) out.emplace_back(entry.name);
+  for (const auto& entry : spec::mount_propagation_table()) out.emplace_back(entry.name);
   for (const auto& entry : kRecursiveOptions) out.emplace_back(entry.name);
   for (const char* extra : {"tmpcopyup", "idmap", "ridmap"}) out.emplace_back(extra);
   std::sort(out.begin(), out.end());
@@ -159,8 +145,8 @@ Result<MountOptions> parse_mount_options(std::span<const std::string> options,
   for (const std::string& option : options) {
     if (const FlagOption* flag = find_option(kFlagOptions, option)) {
       apply_flag(out, *flag);
-    } else if (const PropagationOption* prop = find_option(kPropagationOptions, option)) {
-      out.propagation.push_back(prop->flags);
+    } else if (std::optional<unsigned long> prop = spec::mount_propagation(option)) {
+      out.propagation.push_back(*prop);
     } else if (const AttrOption* attr = find_option(kRecursiveOptions, option)) {
       apply_recursive(out, *attr);
     } else if (option == "tmpcopyup") {
@@ -218,11 +204,6 @@ std::vector<std::string> superblock_flag_keys(unsigned long flags) {
   if ((flags & MS_LAZYTIME) != 0) keys.emplace_back("lazytime");
   if ((flags & MS_MANDLOCK) != 0) keys.emplace_back("mand");
   return keys;
-}
-
-std::optional<unsigned long> parse_propagation(std::string_view name) {
-  if (const PropagationOption* prop = find_option(kPropagationOptions, name)) return prop->flags;
-  return std::nullopt;
 }
 
 uint64_t propagation_type(unsigned long flags) {

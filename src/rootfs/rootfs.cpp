@@ -16,6 +16,7 @@
 #include "cruntime/rootfs/paths.hpp"
 #include "cruntime/rootfs/root_mount.hpp"
 #include "cruntime/rootfs/safe_path.hpp"
+#include "cruntime/spec/linux_names.hpp"
 
 namespace cruntime::rootfs {
 namespace {
@@ -29,7 +30,7 @@ Result<unsigned long> root_propagation(const spec::Config& config) {
     return MS_SLAVE | MS_REC;
   }
   const std::string& name = *config.linux_config->rootfs_propagation;
-  auto flags = parse_propagation(name);
+  auto flags = spec::mount_propagation(name);
   if (!flags) return fail_msg("linux.rootfsPropagation: unknown propagation \"{}\"", name);
   return *flags;
 }

@@ -1,5 +1,7 @@
 // process.capabilities: the bounding-set drop, the effective/permitted/inheritable sets (capset)
 // and the ambient raise. Unknown names are a warning and never widen a set (config.md, runc).
+#include "cruntime/security/capabilities.hpp"
+
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
@@ -13,7 +15,8 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/base/unique_fd.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/security/capability_names.hpp"
+#include "cruntime/spec/process_names.hpp"
 
 namespace cruntime::security {
 namespace {
@@ -71,7 +74,7 @@ Result<void> set_ambient(CapMask mask) {
   }
   for (cap_value_t cap : values(mask)) {
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) {
-      const Error err = Error::sys(errno, "raise ambient " + capability_name(cap));
+      const Error err = Error::sys(errno, "raise ambient " + spec::capability_name(cap));
       log::warn("process.capabilities.ambient: {}", err.to_string());
     }
   }
@@ -94,7 +97,7 @@ Result<void> drop_bounding_set(const spec::Capabilities& caps) {
     }
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
       return fail(
-          Error::sys(errno, fmt::format("drop {} from the bounding set", capability_name(cap))));
+          Error::sys(errno, fmt::format("drop {} from the bounding set", spec::capability_name(cap))));
     }
   }
   return {};

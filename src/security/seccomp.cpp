@@ -1,6 +1,8 @@
 // linux.seccomp: build a libseccomp filter from the spec, put the -ENOSYS stub in front of it and
 // load it into the calling process with seccomp(2); hand back the notify fd when a rule uses
 // SCMP_ACT_NOTIFY (cli-contract §12.3, §8.8).
+#include "cruntime/security/seccomp.hpp"
+
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -23,14 +25,13 @@
 #include "cruntime/base/unique_fd.hpp"
 #include "cruntime/security/seccomp_enosys.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/spec/seccomp_names.hpp"
 
 namespace cruntime::security {
 namespace {
 
 using Filter = CHandle<void, seccomp_release>;  // scmp_filter_ctx is a void*
 
-constexpr std::string_view kNotify = "SCMP_ACT_NOTIFY";
 // struct seccomp_data has six syscall arguments.
 constexpr uint32_t kSyscallArgs = 6;
 // runc turns on libseccomp's binary-tree layout above this many rules (older libseccomp
@@ -40,6 +41,10 @@ constexpr size_t kOptimizeAbove = 32;
 // libseccomp returns -errno.
 Error seccomp_error(int rc, std::string what) {
   return Error::sys(rc < 0 ? -rc : EINVAL, std::move(what));
+}
+
+bool is_notify(std::string_view action) {
+  return spec::parse_seccomp_action(action) == spec::SeccompAction::kNotify;
 }
 
 // Until the agent holds the notify fd, the init's own syscalls must not wait on it: the fd
@@ -80,7 +85,7 @@ Result<bool> add_rule(scmp_filter_ctx ctx, const spec::SeccompSyscall& rule,
   for (size_t i = 0; i < rule.names.size(); ++i) {
     const std::string& name = rule.names[i];
     if (name.empty()) return fail_msg("names[{}]: must not be empty", i);
-    if (rule.action == kNotify && may_not_notify(name)) {
+    if (is_notify(rule.action) && may_not_notify(name)) {
       return fail_msg(
           "names[{}]: SCMP_ACT_NOTIFY cannot be used for {}: the runtime needs it "
           "to hand the notify fd to the listener",
@@ -239,10 +244,10 @@ Result<std::optional<UniqueFd>> install(std::span<sock_filter> program, unsigned
 }  // namespace
 
 bool seccomp_uses_notify(const spec::Seccomp& seccomp) {
-  if (seccomp.default_action == kNotify) return true;
+  if (is_notify(seccomp.default_action)) return true;
   if (!seccomp.syscalls) return false;
   for (const spec::SeccompSyscall& rule : *seccomp.syscalls) {
-    if (rule.action == kNotify) return true;
+    if (is_notify(rule.action)) return true;
   }
   return false;
 }

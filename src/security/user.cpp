@@ -1,4 +1,6 @@
 // process.user (supplementary groups, gid, uid, umask) and process.noNewPrivileges.
+#include "cruntime/security/user.hpp"
+
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -11,7 +13,6 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/security/security.hpp"
 
 namespace cruntime::security {
 namespace {

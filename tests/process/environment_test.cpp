@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cruntime/base/fs.hpp"
-#include "cruntime/process/process_setup.hpp"
+#include "cruntime/process/environment.hpp"
 #include "support/temp_dir.hpp"
 
 using cruntime::process::build_environment;

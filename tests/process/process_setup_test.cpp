@@ -1,7 +1,6 @@
 // Unit tests for the per-field setup leaves: rlimits, sysctl, oom score, scheduling, cpu lists.
 // Settings that stick to a process are applied in a forked child (tests/support/child.hpp).
-#include "cruntime/process/process_setup.hpp"
-
+// Their name tables are tested in tests/spec/process_names_test.cpp.
 #include <sched.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -14,6 +13,10 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/process/oom_score.hpp"
+#include "cruntime/process/rlimits.hpp"
+#include "cruntime/process/scheduling.hpp"
+#include "cruntime/process/sysctl.hpp"
 #include "support/child.hpp"
 #include "support/host.hpp"
 
@@ -29,29 +32,6 @@ std::string error_of(const cruntime::Result<T>& r) {
 }
 
 }  // namespace
-
-TEST_CASE("rlimit_resource: all sixteen RLIMIT names, nothing else", "[process]") {
-  CHECK(process::rlimit_resource("RLIMIT_AS") == RLIMIT_AS);
-  CHECK(process::rlimit_resource("RLIMIT_CORE") == RLIMIT_CORE);
-  CHECK(process::rlimit_resource("RLIMIT_CPU") == RLIMIT_CPU);
-  CHECK(process::rlimit_resource("RLIMIT_DATA") == RLIMIT_DATA);
-  CHECK(process::rlimit_resource("RLIMIT_FSIZE") == RLIMIT_FSIZE);
-  CHECK(process::rlimit_resource("RLIMIT_LOCKS") == RLIMIT_LOCKS);
-  CHECK(process::rlimit_resource("RLIMIT_MEMLOCK") == RLIMIT_MEMLOCK);
-  CHECK(process::rlimit_resource("RLIMIT_MSGQUEUE") == RLIMIT_MSGQUEUE);
-  CHECK(process::rlimit_resource("RLIMIT_NICE") == RLIMIT_NICE);
-  CHECK(process::rlimit_resource("RLIMIT_NOFILE") == RLIMIT_NOFILE);
-  CHECK(process::rlimit_resource("RLIMIT_NPROC") == RLIMIT_NPROC);
-  CHECK(process::rlimit_resource("RLIMIT_RSS") == RLIMIT_RSS);
-  CHECK(process::rlimit_resource("RLIMIT_RTPRIO") == RLIMIT_RTPRIO);
-  CHECK(process::rlimit_resource("RLIMIT_RTTIME") == RLIMIT_RTTIME);
-  CHECK(process::rlimit_resource("RLIMIT_SIGPENDING") == RLIMIT_SIGPENDING);
-  CHECK(process::rlimit_resource("RLIMIT_STACK") == RLIMIT_STACK);
-  CHECK_FALSE(process::rlimit_resource("rlimit_nofile"));
-  CHECK_FALSE(process::rlimit_resource("NOFILE"));
-  CHECK_FALSE(process::rlimit_resource("RLIMIT_NLIMITS"));
-  CHECK_FALSE(process::rlimit_resource(""));
-}
 
 TEST_CASE("apply_rlimits: limits are set; failures name the rlimit and the values", "[process]") {
   std::string report = in_child([] {
@@ -119,29 +99,6 @@ TEST_CASE("apply_cpu_affinity: final wins over initial, empty lists change nothi
   CHECK(untouched == affinity_after({}));
   CHECK_THAT(affinity_after({.initial = std::nullopt, .final_cpus = "0-x"}),
              Catch::StartsWith("final: invalid cpu list \"0-x\""));
-}
-
-TEST_CASE("scheduler, I/O priority and personality name tables", "[process]") {
-  CHECK(process::sched_policy("SCHED_OTHER") == SCHED_OTHER);
-  CHECK(process::sched_policy("SCHED_FIFO") == SCHED_FIFO);
-  CHECK(process::sched_policy("SCHED_RR") == SCHED_RR);
-  CHECK(process::sched_policy("SCHED_BATCH") == SCHED_BATCH);
-  CHECK(process::sched_policy("SCHED_ISO") == 4);
-  CHECK(process::sched_policy("SCHED_IDLE") == SCHED_IDLE);
-  CHECK(process::sched_policy("SCHED_DEADLINE") == 6);
-  CHECK_FALSE(process::sched_policy("SCHED_NORMAL"));
-  CHECK(process::sched_flag("SCHED_FLAG_RESET_ON_FORK") == 0x01u);
-  CHECK(process::sched_flag("SCHED_FLAG_RECLAIM") == 0x02u);
-  CHECK(process::sched_flag("SCHED_FLAG_DL_OVERRUN") == 0x04u);
-  CHECK(process::sched_flag("SCHED_FLAG_KEEP_POLICY") == 0x08u);
-  CHECK(process::sched_flag("SCHED_FLAG_KEEP_PARAMS") == 0x10u);
-  CHECK(process::sched_flag("SCHED_FLAG_UTIL_CLAMP_MIN") == 0x20u);
-  CHECK(process::sched_flag("SCHED_FLAG_UTIL_CLAMP_MAX") == 0x40u);
-  CHECK_FALSE(process::sched_flag("SCHED_FLAG_ALL"));
-  CHECK(process::io_priority_class("IOPRIO_CLASS_RT") == 1);
-  CHECK(process::io_priority_class("IOPRIO_CLASS_BE") == 2);
-  CHECK(process::io_priority_class("IOPRIO_CLASS_IDLE") == 3);
-  CHECK_FALSE(process::io_priority_class("IOPRIO_CLASS_NONE"));
 }
 
 TEST_CASE("apply_scheduler: SCHED_BATCH with nice 5 takes effect", "[process]") {

@@ -1,5 +1,6 @@
-// Tests of the capability name table and, in forked children as root, of the bounding drop,
-// the user switch and the E/P/I/ambient sets as the kernel reports them in /proc/self/status.
+// Tests of capability_number against the running kernel and, in forked children as root, of the
+// bounding drop, the user switch and the E/P/I/ambient sets as /proc/self/status reports them.
+// The name table itself is tested in tests/spec/process_names_test.cpp.
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -13,7 +14,10 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/security/capabilities.hpp"
+#include "cruntime/security/capability_names.hpp"
+#include "cruntime/security/user.hpp"
+#include "cruntime/spec/process_names.hpp"
 #include "support/child.hpp"
 #include "support/host.hpp"
 
@@ -60,28 +64,6 @@ std::string write_file(const char* path, std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("capability names: the build's table maps names to numbers and back", "[security]") {
-  CHECK(capability_index("CAP_CHOWN") == 0);
-  CHECK(capability_index("CAP_SYS_ADMIN") == 21);
-  CHECK(capability_index("CAP_CHECKPOINT_RESTORE") == 40);
-  CHECK_FALSE(capability_index("CAP_FOO").has_value());
-  CHECK_FALSE(capability_index("cap_sys_admin").has_value());  // names are case-sensitive (runc)
-  CHECK_FALSE(capability_index("SYS_ADMIN").has_value());
-  CHECK_FALSE(capability_index("").has_value());
-  CHECK(capability_name(5) == "CAP_KILL");
-  CHECK(capability_name(41) == "CAP_41");
-  CHECK(capability_name(-1) == "CAP_-1");
-}
-
-TEST_CASE("known_capabilities: CAP_CHOWN..CAP_CHECKPOINT_RESTORE in number order", "[security]") {
-  const auto names = known_capabilities();
-  REQUIRE(names.size() == 41);
-  CHECK(names.front() == "CAP_CHOWN");
-  CHECK(names.back() == "CAP_CHECKPOINT_RESTORE");
-  for (size_t i = 0; i < names.size(); ++i)
-    CHECK(capability_index(names[i]) == static_cast<int>(i));
-}
-
 TEST_CASE("capability_number: only capabilities the running kernel has", "[security]") {
   auto last = fs::read_file("/proc/sys/kernel/cap_last_cap");
   REQUIRE(last);
@@ -90,9 +72,9 @@ TEST_CASE("capability_number: only capabilities the running kernel has", "[secur
   CHECK(kernel_capability_count() == *last_cap + 1);
   CHECK(capability_number("CAP_CHOWN") == 0);
   CHECK(capability_number("CAP_BOGUS") == std::nullopt);
-  const auto names = known_capabilities();
-  for (size_t i = 0; i < names.size(); ++i) {
-    CHECK(capability_number(names[i]).has_value() == (static_cast<int>(i) <= *last_cap));
+  const auto table = spec::capability_table();
+  for (size_t i = 0; i < table.size(); ++i) {
+    CHECK(capability_number(table[i].name).has_value() == (static_cast<int>(i) <= *last_cap));
   }
 }
 

@@ -12,7 +12,6 @@
 #include <string>
 
 #include "cruntime/base/strings.hpp"
-#include "cruntime/security/security.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/sys/fd_passing.hpp"
 #include "support/temp_dir.hpp"

@@ -20,7 +20,8 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/strings.hpp"
-#include "cruntime/security/security.hpp"
+#include "cruntime/security/seccomp.hpp"
+#include "cruntime/security/user.hpp"
 #include "cruntime/spec/io.hpp"
 #include "support/child.hpp"
 #include "support/golden.hpp"

@@ -55,8 +55,8 @@ Result<MountOptions> parse_mount_options(std::span<const std::string> options,
 // The per-mount part of MS_* flags: what `set_flags` turns on and `clear_flags` turns off.
 MountAttr mount_attr_of(unsigned long set_flags, unsigned long clear_flags);
 
-// "shared", "rslave", ... (linux.rootfsPropagation and mount options) → MS_* [| MS_REC].
-std::optional<unsigned long> parse_propagation(std::string_view name);
+// The propagation names ("shared", "rslave", ... → MS_* [| MS_REC]) are the table in
+// spec/linux_names.hpp (spec::mount_propagation), shared with linux.rootfsPropagation.
 
 // MS_* propagation flags → the value for mount_attr.propagation (the MS_REC bit removed).
 uint64_t propagation_type(unsigned long flags);

@@ -1,5 +1,5 @@
-// Pure mappings from linux.seccomp strings to libseccomp values: actions, architectures,
-// comparison operators and filter flags (config-linux.md "Seccomp", cli-contract §12.3).
+// Pure mappings from linux.seccomp strings (spec/seccomp_names.hpp) to libseccomp values: actions,
+// architectures, comparison operators and filter flags (config-linux.md "Seccomp", §12.3).
 #pragma once
 
 #include <seccomp.h>
