@@ -53,6 +53,15 @@ std::optional<NamespaceType> parse_namespace_type(std::string_view name) {
   return std::nullopt;
 }
 
+const std::vector<NamespaceType>& namespace_types() {
+  static const std::vector<NamespaceType> types = [] {
+    std::vector<NamespaceType> out;
+    for (const auto& [value, name] : kNamespaceNames) out.push_back(value);
+    return out;
+  }();
+  return types;
+}
+
 std::string_view namespace_type_name(NamespaceType type) {
   for (const auto& [value, name] : kNamespaceNames) {
     if (value == type) return name;

@@ -67,7 +67,7 @@ Result<void> check_terminal(const spec::Process& process, const ExecOptions& opt
 // The init's namespaces that are not ours: what the exec'd process joins.
 Result<uint64_t> namespaces_to_join(pid_t init) {
   uint64_t flags = 0;
-  for (spec::NamespaceType type : process::kNamespaceTypes) {
+  for (spec::NamespaceType type : spec::namespace_types()) {
     std::string_view file = process::namespace_proc_file(type);
     struct stat theirs {};
     struct stat ours {};

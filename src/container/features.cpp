@@ -8,12 +8,15 @@
 #include <fmt/format.h>
 #include <seccomp.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "cruntime/base/build_info.hpp"
 #include "cruntime/container/operations.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
+#include "cruntime/spec/linux.hpp"
 #include "cruntime/spec/process_names.hpp"
 #include "cruntime/spec/version.hpp"
 
@@ -44,8 +47,13 @@ spec::SeccompFeatures seccomp_features() {
 
 spec::LinuxFeatures linux_features() {
   spec::LinuxFeatures linux_features;
-  linux_features.namespaces =
-      std::vector<std::string>{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
+  // Every type of the spec's table: clone3 creates and setns joins each of them.
+  std::vector<std::string> namespaces;
+  for (spec::NamespaceType type : spec::namespace_types()) {
+    namespaces.emplace_back(spec::namespace_type_name(type));
+  }
+  std::sort(namespaces.begin(), namespaces.end());
+  linux_features.namespaces = std::move(namespaces);
   linux_features.capabilities = spec::names_of(spec::capability_table());
   linux_features.seccomp = seccomp_features();
   // Both cgroupfs managers; no systemd driver (--systemd-cgroup is refused with an error).

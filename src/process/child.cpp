@@ -1,13 +1,11 @@
 // The container init after clone: sequencing only, one named step each (architecture.md "Child side").
 // Runs on a copy of the parent's stack: never return into the parent's frames, never throw.
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,15 +46,6 @@ Result<void> guard_against_parent_death(const InitContext& context) {
   // (the parent is outside it); there the EOF on the sync socket tells the same story.
   pid_t parent = ::getppid();
   if (parent != 0 && parent != context.runtime_pid) return fail_msg("the runtime exited during create");
-  return {};
-}
-
-Result<void> join_session_keyring(const InitContext& context) {
-  if (context.no_new_keyring) return {};
-  std::string name = "_ses." + context.id;
-  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS) {
-    return fail(Error::sys(errno, "join a new session keyring"));
-  }
   return {};
 }
 
@@ -126,7 +115,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // Not earlier: the parent writes our id maps and oom_score_adj through /proc first.
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return fail(Error::sys(errno, "prctl PR_SET_DUMPABLE"));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
-  CR_TRY(join_session_keyring(context));
+  if (!context.no_new_keyring) CR_TRY(join_session_keyring(context.id));
   if (config.linux_config && config.linux_config->sysctl) {
     CR_TRY_CTX(apply_sysctl(*config.linux_config->sysctl), "linux.sysctl");
   }

@@ -1,11 +1,9 @@
 // The child side of `exec`: join the container, become its process, execve. Runs on a copy of
 // the parent's stack: never return into the parent's frames, never throw.
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -57,14 +55,6 @@ Result<void> fork_into_joined_namespaces(const ExecContext& context, SyncSocket&
 
 // runc's exec'd processes get a session keyring of their own like the init's, so they never
 // share the caller's.
-Result<void> join_session_keyring(const ExecContext& context) {
-  std::string name = "_ses." + context.id;
-  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS) {
-    return fail(Error::sys(errno, "join a new session keyring"));
-  }
-  return {};
-}
-
 Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   const spec::Process& process = *context.process;
   CR_TRY(guard_against_parent_death(context));
@@ -75,7 +65,7 @@ Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   CR_TRY(join_namespaces(context));
   CR_TRY(fork_into_joined_namespaces(context, sync));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
-  CR_TRY(join_session_keyring(context));
+  CR_TRY(join_session_keyring(context.id));
   if (process.terminal.value_or(false)) {
     CR_TRY_CTX(setup_terminal(context.console_socket, process, ConsoleBinding::kLeaveDevConsole),
                "process.terminal");

@@ -2,6 +2,8 @@
 #include "cruntime/process/payload.hpp"
 
 #include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +19,14 @@
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
+
+Result<void> join_session_keyring(std::string_view id) {
+  const std::string name = "_ses." + std::string(id);
+  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS) {
+    return fail(Error::sys(errno, "join a new session keyring"));
+  }
+  return {};
+}
 
 Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process) {
   if (process.rlimits) CR_TRY_CTX(apply_rlimits(*process.rlimits), "process.rlimits");

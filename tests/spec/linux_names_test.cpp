@@ -1,5 +1,6 @@
 // The `linux` enum tables (spec/linux_names.hpp): mount propagation and personality domains.
 #include "cruntime/spec/linux_names.hpp"
+#include "cruntime/spec/linux.hpp"
 
 #include <sys/mount.h>
 #include <sys/personality.h>
@@ -36,4 +37,12 @@ TEST_CASE("personality_domain: LINUX and LINUX32 only", "[spec]") {
         "LINUX32");
   CHECK_FALSE(spec::personality_domain("linux"));
   CHECK_FALSE(spec::personality_domain("LINUX64"));
+}
+
+TEST_CASE("namespace types: the one table lists all eight, and every name round-trips", "[spec]") {
+  const auto& types = spec::namespace_types();
+  CHECK(types.size() == 8);
+  for (spec::NamespaceType type : types) {
+    CHECK(spec::parse_namespace_type(spec::namespace_type_name(type)) == type);
+  }
 }

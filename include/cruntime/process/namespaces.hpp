@@ -18,10 +18,6 @@ int namespace_clone_flag(spec::NamespaceType type);
 // The namespace's file in /proc/<pid>/ns/: "pid", "net", "mnt", "ipc", "uts", "user", "cgroup",
 // "time".
 std::string_view namespace_proc_file(spec::NamespaceType type);
-inline constexpr std::array kNamespaceTypes = {
-    spec::NamespaceType::kPid, spec::NamespaceType::kNetwork, spec::NamespaceType::kMount,
-    spec::NamespaceType::kIpc, spec::NamespaceType::kUts,     spec::NamespaceType::kUser,
-    spec::NamespaceType::kCgroup, spec::NamespaceType::kTime};
 
 struct NamespaceJoin {
   spec::NamespaceType type;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cruntime/base/error.hpp"
@@ -18,6 +19,10 @@ struct Payload {
   std::vector<std::string> argv;
   std::vector<std::string> env;
 };
+
+// A new session keyring "_ses.<id>" (runc's name), so the container does not share the caller's;
+// a kernel without keyrings (ENOSYS) is not an error.
+Result<void> join_session_keyring(std::string_view id);
 
 // rlimits, scheduler, ioPriority, execCPUAffinity of `process`; linux.personality of `config`.
 Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process);

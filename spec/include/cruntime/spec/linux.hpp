@@ -18,6 +18,8 @@ enum class NamespaceType { kPid, kNetwork, kMount, kIpc, kUts, kUser, kCgroup, k
 // "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"; nullopt for anything else.
 std::optional<NamespaceType> parse_namespace_type(std::string_view name);
 std::string_view namespace_type_name(NamespaceType type);
+// Every type, in the enum's order (the one name table is in spec/src/names.cpp).
+const std::vector<NamespaceType>& namespace_types();
 
 struct Namespace {
   std::string type;  // kept as text so validate() can name an unknown type with its JSON path
