@@ -17,6 +17,7 @@
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/rootless.hpp"
 #include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
@@ -74,7 +75,13 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   if (linux_config) options.cgroups_path = linux_config->cgroups_path;
   options.systemd = global.systemd_cgroup;
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
-  CR_TRY_CTX(manager->create(), "cgroup");
+  if (auto created = manager->create(); !created) {
+    // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc).
+    const bool rootless = CR_TRY(resolve_rootless(global.rootless));
+    CR_TRY(runs_without_cgroup(rootless, config,
+                               std::move(created).error().with_context("cgroup")));
+    return std::unique_ptr<cgroup::Manager>();
+  }
   // Even without resources: v1 gets the default device rules.
   spec::LinuxResources none;
   auto applied =
@@ -124,18 +131,22 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
              "save the config snapshot");
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
-  cgroup = CR_TRY(make_cgroup(global, id, config));
+  cgroup = CR_TRY(make_cgroup(global, id, config));  // null: rootless without cgroup access
   rollback.add([&cgroup] {
+    if (!cgroup) return;
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
   });
   // The plan is made once, with how the init enters that cgroup, and not changed afterwards.
-  const process::CgroupEntry entry = cgroup->dir_fd() >= 0 ? process::CgroupEntry::kCloneInto
-                                                            : process::CgroupEntry::kAttachAfterClone;
+  const process::CgroupEntry entry = !cgroup                ? process::CgroupEntry::kNone
+                                     : cgroup->dir_fd() >= 0 ? process::CgroupEntry::kCloneInto
+                                                             : process::CgroupEntry::kAttachAfterClone;
   const process::NamespacePlan plan =
       CR_TRY_CTX(process::plan_namespaces(config, entry), "config.json");
   spec::StoredState stored = initial_state(id, prepared, plan);
-  stored.cgroup_path = cgroup->path();
-  CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
+  if (cgroup) {
+    stored.cgroup_path = cgroup->path();
+    CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
+  }
 
   // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built
   //    here first: mount_setattr(MOUNT_ATTR_IDMAP) needs privileges the init may not have in
@@ -147,7 +158,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   context.plan = plan;
   context.rootfs = {prepared.rootfs, prepared.bundle, rootfs_namespaces(plan), options.no_pivot};
   for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());
-  context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
+  if (cgroup) context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
   context.rootfs.selinux_enabled = rootfs::selinux_enabled();
   context.id = std::string(id);
   context.bundle = prepared.bundle;

@@ -2,6 +2,7 @@
 #include "cruntime/process/idmap.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -30,6 +31,13 @@ Result<void> write_id_maps(pid_t pid, const spec::Linux& linux_config) {
                "linux.uidMappings");
   }
   if (linux_config.gid_mappings && !linux_config.gid_mappings->empty()) {
+    // user_namespaces(7): a writer without CAP_SETGID in the parent namespace may write gid_map
+    // only after setgroups is "deny" (so the mapping cannot be used to drop a group).
+    if (::geteuid() != 0) {
+      const std::string setgroups = fmt::format("/proc/{}/setgroups", pid);
+      UniqueFd fd = CR_TRY_CTX(fs::open(setgroups, O_WRONLY), "linux.gidMappings");
+      CR_TRY_CTX(fs::write_all(fd.get(), "deny"), "linux.gidMappings: write {}", setgroups);
+    }
     CR_TRY_CTX(write_id_map(pid, "gid_map", *linux_config.gid_mappings),
                "linux.gidMappings");
   }

@@ -1,0 +1,25 @@
+// Rootless mode (--rootless, cli-contract §3): who counts as unprivileged, and when a container
+// may run without a cgroup of its own.
+#pragma once
+
+#include <string_view>
+
+#include "cruntime/base/error.hpp"
+#include "cruntime/spec/config.hpp"
+
+namespace cruntime::container {
+
+// --rootless true|false|auto. auto: an euid other than 0, or root inside a user namespace that
+// is not the initial one (runc's rule for the cgroupfs driver).
+Result<bool> resolve_rootless(std::string_view mode);
+
+// The limits linux.resources asks for, device rules aside: those cannot be enforced without
+// cgroup access, and a user namespace cannot make device nodes anyway (runc skips them too).
+bool asks_for_limits(const spec::Config& config);
+
+// A cgroup the runtime could not create: in rootless mode, a permission error for a container
+// without its own cgroupsPath and without limits is no reason to fail (runc); returns true then.
+// Otherwise the error, naming the field that needs the cgroup when that is the reason.
+Result<bool> runs_without_cgroup(bool rootless, const spec::Config& config, Error error);
+
+}  // namespace cruntime::container

@@ -1,0 +1,64 @@
+// Rootless mode: the --rootless decision and when a missing cgroup is not an error.
+#include "cruntime/container/rootless.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "cruntime/base/fs.hpp"
+#include "cruntime/base/log.hpp"
+#include "cruntime/base/strings.hpp"
+
+namespace cruntime::container {
+namespace {
+
+// The initial user namespace maps every id onto itself: "0 0 4294967295" (user_namespaces(7)).
+bool in_initial_user_namespace() {
+  auto map = fs::read_file("/proc/self/uid_map");
+  if (!map) return true;  // no /proc to tell: assume the common case
+  auto fields = strings::split(std::string(strings::trim(*map)), ' ');
+  std::vector<std::string> parts;
+  for (auto& f : fields) {
+    if (!f.empty()) parts.push_back(f);
+  }
+  return parts.size() == 3 && parts[0] == "0" && parts[1] == "0" && parts[2] == "4294967295";
+}
+
+bool is_permission_error(const Error& error) {
+  return error.code() == EACCES || error.code() == EPERM || error.code() == EROFS;
+}
+
+}  // namespace
+
+Result<bool> resolve_rootless(std::string_view mode) {
+  if (mode == "true") return true;
+  if (mode == "false") return false;
+  if (mode != "auto") return fail_msg("invalid --rootless value \"{}\"", mode);
+  return ::geteuid() != 0 || !in_initial_user_namespace();
+}
+
+bool asks_for_limits(const spec::Config& config) {
+  if (!config.linux_config || !config.linux_config->resources) return false;
+  spec::LinuxResources limits = *config.linux_config->resources;
+  limits.devices.reset();
+  return limits != spec::LinuxResources{};
+}
+
+Result<bool> runs_without_cgroup(bool rootless, const spec::Config& config, Error error) {
+  if (!rootless || !is_permission_error(error)) return fail(std::move(error));
+  const bool own_path = config.linux_config && config.linux_config->cgroups_path &&
+                        !config.linux_config->cgroups_path->empty();
+  if (own_path) {
+    return fail(std::move(error).with_context(
+        "linux.cgroupsPath: rootless, and the cgroup cannot be created"));
+  }
+  if (asks_for_limits(config)) {
+    return fail(std::move(error).with_context(
+        "linux.resources: rootless, and no cgroup can be created to set these limits in"));
+  }
+  log::debug("rootless: running without a cgroup: {}", error.to_string());
+  return true;
+}
+
+}  // namespace cruntime::container

@@ -1,0 +1,64 @@
+// Unit tests for rootless mode's decisions (container/rootless.hpp): which configs may run
+// without a cgroup, and --rootless parsing.
+#include "cruntime/container/rootless.hpp"
+
+#include <cerrno>
+
+#include <catch2/catch.hpp>
+
+using cruntime::Error;
+using cruntime::container::asks_for_limits;
+using cruntime::container::resolve_rootless;
+using cruntime::container::runs_without_cgroup;
+namespace spec = cruntime::spec;
+
+namespace {
+
+spec::Config with_resources(spec::LinuxResources resources) {
+  spec::Config config;
+  config.linux_config.emplace();
+  config.linux_config->resources = std::move(resources);
+  return config;
+}
+
+Error denied() { return Error::sys(EACCES, "mkdir /sys/fs/cgroup/cpu/cruntime"); }
+
+}  // namespace
+
+TEST_CASE("asks_for_limits: device rules alone are no limits; any other field is", "[container]") {
+  CHECK_FALSE(asks_for_limits(spec::Config{}));
+  spec::LinuxResources devices;
+  devices.devices = std::vector<spec::DeviceCgroupRule>{spec::DeviceCgroupRule{}};
+  CHECK_FALSE(asks_for_limits(with_resources(devices)));
+  spec::LinuxResources memory;
+  memory.memory = spec::MemoryResources{};
+  memory.memory->limit = 1 << 26;
+  CHECK(asks_for_limits(with_resources(memory)));
+}
+
+TEST_CASE("runs_without_cgroup: only a rootless permission error without limits or cgroupsPath", "[container]") {
+  CHECK(runs_without_cgroup(true, spec::Config{}, denied()).value_or(false));
+  CHECK_FALSE(runs_without_cgroup(false, spec::Config{}, denied()));
+  CHECK_FALSE(runs_without_cgroup(true, spec::Config{}, Error::sys(ENOSPC, "write cgroup.procs")));
+
+  spec::LinuxResources memory;
+  memory.memory = spec::MemoryResources{};
+  memory.memory->limit = 1 << 26;
+  auto limited = runs_without_cgroup(true, with_resources(memory), denied());
+  REQUIRE_FALSE(limited);
+  CHECK_THAT(limited.error().to_string(), Catch::StartsWith("linux.resources: rootless"));
+
+  spec::Config own_path;
+  own_path.linux_config.emplace();
+  own_path.linux_config->cgroups_path = "/mine";
+  auto pathed = runs_without_cgroup(true, own_path, denied());
+  REQUIRE_FALSE(pathed);
+  CHECK_THAT(pathed.error().to_string(), Catch::StartsWith("linux.cgroupsPath: rootless"));
+}
+
+TEST_CASE("resolve_rootless: true and false force it; anything else is refused", "[container]") {
+  CHECK(resolve_rootless("true").value_or(false));
+  CHECK_FALSE(resolve_rootless("false").value_or(true));
+  CHECK_FALSE(resolve_rootless("maybe"));
+  // auto is exercised by integration/rootless.bats, as an ordinary user.
+}
