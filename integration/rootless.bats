@@ -64,28 +64,15 @@ as_user() {
 		XDG_RUNTIME_DIR="$RL_DIR/xdg" timeout -k 5 60 "$cmd" "$@")
 }
 
-# rl_run [-N] ARGS...: cruntime as the user, like bats' `run --separate-stderr` but with stdout
-# and stderr in files: a detached container keeps them open, and a pipe would hang the test.
-# Sets status, output, stderr, stderr_lines; with -N fails unless the exit status is N.
+# rl_run [-N] ARGS...: rund (common.bash: stdout and stderr in files, as a detached container
+# keeps them open) of cruntime as the user.
 rl_run() {
-	local expect=""
+	local expect=()
 	if [[ "${1:-}" =~ ^-[0-9]+$ ]]; then
-		expect="${1#-}"
+		expect=("$1")
 		shift
 	fi
-	local out="$BATS_TEST_TMPDIR/rl.out" err="$BATS_TEST_TMPDIR/rl.err"
-	status=0
-	as_user cruntime "$@" </dev/null >"$out" 2>"$err" || status=$?
-	output="$(cat "$out")"
-	stderr="$(cat "$err")"
-	stderr_lines=()
-	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
-	if [ -n "$expect" ] && [ "$status" -ne "$expect" ]; then
-		echo "rl_run: expected exit status $expect, got $status from: cruntime $*" >&2
-		echo "stdout: $output" >&2
-		echo "stderr: $stderr" >&2
-		return 1
-	fi
+	rund "${expect[@]}" as_user cruntime "$@"
 }
 
 @test "rootless run: root inside, the user's uid on the host, state under XDG_RUNTIME_DIR (0700 + sticky)" {
