@@ -90,6 +90,38 @@ pid_alive() {
 # pid_gone PID: the opposite of pid_alive (for wait_for).
 pid_gone() { ! pid_alive "$1"; }
 
+# wait_for_daemon NAME PID LOG SECONDS CMD...: poll CMD until it succeeds (the daemon answers);
+# fail with the log's tail if PID dies or SECONDS pass first.
+wait_for_daemon() {
+	local name="$1" pid="$2" log="$3" deadline=$((SECONDS + $4))
+	shift 4
+	until "$@" >/dev/null 2>&1; do
+		if ! pid_alive "$pid" || ((SECONDS >= deadline)); then
+			tail -n 30 "$log" >&2
+			fail "$name did not come up"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# --- what the clients' containers report ---------------------------------------------------------
+
+# The /proc/self/status lines the capability tests compare.
+CAP_STATUS_CMD='grep -E "^(CapEff|NoNewPrivs):" /proc/self/status'
+
+# cap_eff: the CapEff hex mask in $output (from CAP_STATUS_CMD).
+cap_eff() { awk '$1 == "CapEff:" { print $2 }' <<<"$output"; }
+
+# assert_net_raw_swapped_for_sys_admin BASE CAPS: CAPS is BASE without CAP_NET_RAW (13) and
+# with CAP_SYS_ADMIN (21), and nothing else changed (the clients' --cap-drop/--cap-add test).
+assert_net_raw_swapped_for_sys_admin() {
+	local base="$1" caps="$2"
+	((0x$base & (1 << 13))) || fail "CAP_NET_RAW is not in the default set $base"
+	(((0x$base ^ 0x$caps) == ((1 << 13) | (1 << 21)))) || fail "CapEff $base -> $caps"
+	((0x$caps & (1 << 21))) || fail "CAP_SYS_ADMIN is not in $caps"
+}
+
 # file_has FILE TEXT: FILE exists and contains TEXT (for wait_for).
 file_has() { grep -qF -- "$2" "$1" 2>/dev/null; }
 
@@ -288,15 +320,8 @@ start_containerd() {
 	containerd --config "$CONTAINERD_CONFIG" --log-level debug >"$CONTAINERD_LOG" 2>&1 3>&- &
 	CONTAINERD_PID=$!
 	export CONTAINERD_SOCK CONTAINERD_CONFIG CONTAINERD_LOG CONTAINERD_PID
-	local deadline=$((SECONDS + 30))
-	until ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; do
-		if ! pid_alive "$CONTAINERD_PID" || ((SECONDS >= deadline)); then
-			tail -n 30 "$CONTAINERD_LOG" >&2
-			fail "containerd did not come up"
-			return 1
-		fi
-		sleep 0.1
-	done
+	wait_for_daemon containerd "$CONTAINERD_PID" "$CONTAINERD_LOG" 30 \
+		ctr --address "$CONTAINERD_SOCK" version
 }
 
 # containerd_clean_namespace NS: kill and delete every task, then delete every container of NS,

@@ -17,10 +17,9 @@ namespace {
 bool in_initial_user_namespace() {
   auto map = fs::read_file("/proc/self/uid_map");
   if (!map) return true;  // no /proc to tell: assume the common case
-  auto fields = strings::split(std::string(strings::trim(*map)), ' ');
   std::vector<std::string> parts;
-  for (auto& f : fields) {
-    if (!f.empty()) parts.push_back(f);
+  for (std::string& field : strings::split(strings::trim(*map), ' ')) {
+    if (!field.empty()) parts.push_back(std::move(field));
   }
   return parts.size() == 3 && parts[0] == "0" && parts[1] == "0" && parts[2] == "4294967295";
 }
@@ -45,7 +44,7 @@ bool asks_for_limits(const spec::Config& config) {
   return limits != spec::LinuxResources{};
 }
 
-Result<bool> runs_without_cgroup(bool rootless, const spec::Config& config, Error error) {
+Result<void> runs_without_cgroup(bool rootless, const spec::Config& config, Error error) {
   if (!rootless || !is_permission_error(error)) return fail(std::move(error));
   const bool own_path = config.linux_config && config.linux_config->cgroups_path &&
                         !config.linux_config->cgroups_path->empty();
@@ -58,7 +57,7 @@ Result<bool> runs_without_cgroup(bool rootless, const spec::Config& config, Erro
         "linux.resources: rootless, and no cgroup can be created to set these limits in"));
   }
   log::debug("rootless: running without a cgroup: {}", error.to_string());
-  return true;
+  return {};
 }
 
 }  // namespace cruntime::container

@@ -37,7 +37,7 @@ TEST_CASE("asks_for_limits: device rules alone are no limits; any other field is
 }
 
 TEST_CASE("runs_without_cgroup: only a rootless permission error without limits or cgroupsPath", "[container]") {
-  CHECK(runs_without_cgroup(true, spec::Config{}, denied()).value_or(false));
+  CHECK(runs_without_cgroup(true, spec::Config{}, denied()));
   CHECK_FALSE(runs_without_cgroup(false, spec::Config{}, denied()));
   CHECK_FALSE(runs_without_cgroup(true, spec::Config{}, Error::sys(ENOSPC, "write cgroup.procs")));
 

@@ -18,8 +18,8 @@ Result<bool> resolve_rootless(std::string_view mode);
 bool asks_for_limits(const spec::Config& config);
 
 // A cgroup the runtime could not create: in rootless mode, a permission error for a container
-// without its own cgroupsPath and without limits is no reason to fail (runc); returns true then.
+// without its own cgroupsPath and without limits is no reason to fail (runc): success then.
 // Otherwise the error, naming the field that needs the cgroup when that is the reason.
-Result<bool> runs_without_cgroup(bool rootless, const spec::Config& config, Error error);
+Result<void> runs_without_cgroup(bool rootless, const spec::Config& config, Error error);
 
 }  // namespace cruntime::container
