@@ -151,3 +151,156 @@ rl_run() {
 	[[ "$stderr" == "cruntime: cgroup: "*"Permission denied (EACCES)" ]] || fail "stderr: $stderr"
 	rl_run -0 --rootless true run "$RL_ID"
 }
+
+# --- What an unprivileged user cannot do, handled as runc does; the user's own processes and
+# --- state; the security promises (issue 11).
+
+# rl_wait_status STATUS: wait (up to 5 s) until the container's status is STATUS.
+rl_wait_status() {
+	local tries=100
+	while [ "$(as_user cruntime state "$RL_ID" </dev/null 2>/dev/null | jq -r .status)" != "$1" ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "status never became $1"
+		sleep 0.05
+	done
+}
+
+@test "rootless ps without a cgroup: the processes of the container's pid namespace, exec'd ones too" {
+	update_config '.process.args = ["sleep", "1000"]'
+	rl_run -0 run -d "$RL_ID"
+	rl_run -0 state "$RL_ID"
+	local init
+	init="$(jq -r .pid <<<"$output")"
+	# `exec -d` returns once the process runs: its host pid comes from --pid-file.
+	rl_run -0 exec -d --pid-file "$RL_DIR/xdg/exec-$BATS_TEST_NUMBER.pid" "$RL_ID" sleep 999
+	local exec_pid
+	exec_pid="$(cat "$RL_DIR/xdg/exec-$BATS_TEST_NUMBER.pid")"
+	rm -f "$RL_DIR/xdg/exec-$BATS_TEST_NUMBER.pid"
+	rl_run -0 ps -f json "$RL_ID"
+	[ "$(jq -c 'sort' <<<"$output")" = "$(jq -cn "[$init, $exec_pid] | sort")" ] ||
+		fail "ps -f json: $output (init $init, exec $exec_pid)"
+	rl_run -0 ps "$RL_ID"
+	[ "${#lines[@]}" -eq 3 ] || fail "ps: $output"
+	[[ "${lines[1]}${lines[2]}" == *"sleep 1000"*"sleep 999"* ]] || fail "ps: $output"
+	# kill --all reaches the exec'd process too, without a cgroup.
+	rl_run -0 kill --all "$RL_ID" KILL
+	rl_wait_status stopped
+	local tries=100
+	while [ -e "/proc/$exec_pid" ] && [ "$(awk '{ print $3 }' "/proc/$exec_pid/stat" 2>/dev/null)" != Z ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "the exec'd process $exec_pid outlived kill --all"
+		sleep 0.05
+	done
+	rl_run -0 ps -f json "$RL_ID"
+	[ "$output" = "[]" ]
+}
+
+@test "rootless: another user's --root is refused with one line, and nothing of it is touched" {
+	requires setpriv
+	update_config '.process.args = ["sleep", "1000"]'
+	rl_run -0 run -d "$RL_ID"
+	# nobody (65534) stands for any other ordinary user.
+	local cmd
+	for cmd in "list" "state $RL_ID" "kill $RL_ID KILL" "delete --force $RL_ID" "ps $RL_ID" \
+		"exec $RL_ID true" "run -b $BUNDLE other"; do
+		# shellcheck disable=SC2086 # the words of the command
+		rund setpriv --reuid 65534 --regid 65534 --clear-groups -- \
+			"$RL_DIR/cruntime" --root "$RL_DIR/xdg/cruntime" $cmd
+		[ "$status" -ne 0 ] || fail "$cmd: exit 0 as another user"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$cmd: $stderr"
+		[[ "$stderr" == "cruntime: state root $RL_DIR/xdg/cruntime is not accessible to uid 65534 (another user's containers?): Permission denied (EACCES)" ]] ||
+			fail "$cmd: $stderr"
+	done
+	rl_run -0 state "$RL_ID"
+	[ "$(jq -r .status <<<"$output")" = running ]
+	rl_run -0 list -q
+	[ "$output" = "$RL_ID" ]
+}
+
+@test "rootless without a network namespace: a sysfs mount becomes a read-only rbind of /sys" {
+	update_config '.mounts |= map(if .destination == "/sys" then
+			{"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev"]}
+		else . end)
+		| .process.args = ["sh", "-c", "awk \"\\$5 == \\\"/sys\\\"\" /proc/self/mountinfo; ls /sys/kernel >/dev/null && echo listed; touch /sys/x 2>&1 || echo refused"]'
+	rl_run -0 run "$RL_ID"
+	[[ "${lines[0]}" == *" /sys ro,"*" - sysfs "* ]] || fail "mountinfo: $output"
+	[ "${lines[1]}" = listed ]
+	[[ "$output" == *refused ]] || fail "$output"
+}
+
+@test "rootless: a devpts gid= the user namespace does not map is refused before anything starts" {
+	update_config '(.mounts[] | select(.type == "devpts") | .options) += ["gid=5"]
+		| .process.args = ["true"]'
+	local index
+	index="$(jq '.mounts | map(.type) | index("devpts")' "$BUNDLE/config.json")"
+	rl_run -1 run "$RL_ID"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: "*"mounts[$index].options: \"gid=5\": gid 5 is not mapped by linux.gidMappings"* ]] ||
+		fail "stderr: $stderr"
+	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ]
+	# `spec --rootless` leaves gid= out, and that runs.
+	update_config '(.mounts[] | select(.type == "devpts") | .options) -= ["gid=5"]'
+	rl_run -0 run "$RL_ID"
+}
+
+@test "rootless: flags the source mount locks (nosuid, nodev, noexec) are kept, not a failure" {
+	local locked="$RL_DIR/locked-$BATS_TEST_NUMBER"
+	mkdir "$locked"
+	mount -t tmpfs -o nosuid,nodev,noexec,mode=0755 cruntime-locked "$locked"
+	echo data >"$locked/file"
+	# The entry asks to clear all three; the user namespace cannot.
+	update_config '.mounts += [{"destination": "/locked", "type": "bind", "source": "'"$locked"'",
+			"options": ["rbind", "rw", "suid", "dev", "exec"]},
+		{"destination": "/locked-ro", "type": "bind", "source": "'"$locked"'", "options": ["rbind", "ro"]}]
+		| .process.args = ["sh", "-c", "grep -E \" /locked(-ro)? \" /proc/self/mountinfo; cat /locked-ro/file"]'
+	rund as_user cruntime run "$RL_ID"
+	umount "$locked"
+	rmdir "$locked"
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[[ "${lines[0]}" == *" /locked rw,nosuid,nodev,noexec"* ]] || fail "$output"
+	[[ "${lines[1]}" == *" /locked-ro ro,nosuid,nodev,noexec"* ]] || fail "$output"
+	[ "${lines[2]}" = data ]
+}
+
+@test "rootless security: device nodes are the host's, bound; mknod is refused" {
+	update_config '.process.args = ["sh", "-c", "echo x >/dev/null && echo wrote; grep \" /dev/null \" /proc/self/mountinfo | wc -l; mknod /dev/new c 1 3 2>&1 || echo refused; mknod /tmp/new c 1 3 2>&1 || echo refused"]'
+	rl_run -0 run "$RL_ID"
+	[ "${lines[0]}" = wrote ]
+	# /dev/null is a bind mount of the host's node (a mount point of its own), not a new node.
+	[ "${lines[1]}" = 1 ] || fail "$output"
+	[ "$(grep -c refused <<<"$output")" -eq 2 ] || fail "$output"
+	[ ! -e "$BUNDLE/rootfs/tmp/new" ]
+}
+
+@test "rootless security: no write to a host file the user cannot write, even as root inside" {
+	local dir="$RL_DIR/hostfiles-$BATS_TEST_NUMBER"
+	mkdir -m 0755 "$dir"
+	echo original >"$dir/owned-by-root"
+	chmod 0644 "$dir/owned-by-root"
+	update_config '.mounts += [{"destination": "/host", "type": "bind", "source": "'"$dir"'", "options": ["rbind", "rw"]}]
+		| .process.args = ["sh", "-c", "echo changed >/host/owned-by-root 2>&1 || echo refused; chmod 666 /host/owned-by-root 2>&1 || echo refused; touch /host/new 2>&1 || echo refused"]'
+	rl_run -0 run "$RL_ID"
+	[ "$(grep -c refused <<<"$output")" -eq 3 ] || fail "$output"
+	[ "$(cat "$dir/owned-by-root")" = original ]
+	[ "$(stat -c %a "$dir/owned-by-root")" = 644 ]
+	[ ! -e "$dir/new" ]
+	rm -rf "$dir"
+}
+
+@test "rootless security: a setuid-root binary of the host does not raise the container's ids" {
+	local dir="$RL_DIR/suid-$BATS_TEST_NUMBER"
+	mkdir -m 0755 "$dir"
+	cp "$BUNDLE/rootfs/bin/busybox" "$dir/busybox"
+	chown root:root "$dir/busybox"
+	chmod 4755 "$dir/busybox"
+	update_config '.mounts += [{"destination": "/suid", "type": "bind", "source": "'"$dir"'", "options": ["rbind", "ro"]}]
+		| .process.args = ["/suid/busybox", "sh", "-c", "ls -ln /suid/busybox; grep -E \"^(Uid|Gid):\" /proc/self/status"]'
+	rl_run -0 run "$RL_ID"
+	rm -rf "$dir"
+	# Host root is not mapped: the file shows as the overflow uid, with its setuid bit...
+	[[ "${lines[0]}" == "-rwsr-xr-x"*" 65534 "*" 65534 "* ]] || fail "$output"
+	# ...and exec ignores a setuid to an unmapped owner: the ids stay the user's (0 inside);
+	# had it worked, they would read 65534 here.
+	[ "$(awk '{ print $2, $3, $4, $5 }' <<<"${lines[1]}")" = "0 0 0 0" ] || fail "$output"
+	[ "$(awk '{ print $2, $3, $4, $5 }' <<<"${lines[2]}")" = "0 0 0 0" ] || fail "$output"
+}

@@ -2,6 +2,7 @@
 // lists, which mounts share with linux.uidMappings/gidMappings.
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -120,6 +121,45 @@ void check_idmap(const Mount& mount, const std::string& base, const NamespaceInd
   }
 }
 
+bool maps_container_id(const std::vector<IdMapping>& mappings, uint64_t id) {
+  return std::any_of(mappings.begin(), mappings.end(), [id](const IdMapping& m) {
+    return id >= m.container_id && id < uint64_t{m.container_id} + m.size;
+  });
+}
+
+// A new filesystem in a new user namespace takes "uid="/"gid=" as ids of that namespace, and the
+// kernel refuses one the mappings leave out with a bare EINVAL (devpts' "gid=5" in a rootless
+// config that maps only the caller). runc refuses it before it starts; so does cruntime.
+void check_owner_options(const Mount& mount, const std::string& base, const Config& config,
+                         const NamespaceIndex& ns, Problems& out) {
+  if (!mount.options || is_bind(mount) || mount.type == "bind") return;
+  if (!ns.creates(NamespaceType::kUser) || !config.linux_config) return;
+  struct Owner {
+    std::string_view prefix;
+    const std::optional<std::vector<IdMapping>>& mappings;
+    std::string_view field;
+  };
+  const std::array<Owner, 2> owners = {{
+      {"uid=", config.linux_config->uid_mappings, "linux.uidMappings"},
+      {"gid=", config.linux_config->gid_mappings, "linux.gidMappings"},
+  }};
+  for (const std::string& option : *mount.options) {
+    for (const Owner& owner : owners) {
+      if (!option.starts_with(owner.prefix) || !owner.mappings) continue;
+      const std::string_view value = std::string_view(option).substr(owner.prefix.size());
+      uint64_t id = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      // Not a plain number: left to the filesystem, which says what it wants.
+      if (ec != std::errc() || end != value.data() + value.size()) continue;
+      if (!maps_container_id(*owner.mappings, id)) {
+        out.add(base + ".options",
+                fmt::format("{}: {} {} is not mapped by {}", quote(option),
+                            owner.prefix.substr(0, 3), id, owner.field));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_id_mappings(const std::vector<IdMapping>& mappings, const std::string& where,
@@ -177,6 +217,7 @@ void check_mounts(const Config& config, const NamespaceIndex& ns, Problems& out)
       out.add(base + ".type", "must not contain a NUL byte, got " + quote(*mount.type));
     }
     check_idmap(mount, base, ns, out);
+    check_owner_options(mount, base, config, ns, out);
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <cerrno>
+
 #include "cruntime/base/log.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/kill.hpp"
@@ -47,7 +49,9 @@ Result<void> remove(const GlobalOptions& global, std::string_view id, bool force
   if (!container) {
     if (!force) return fail(std::move(container).error());
     // --force: a missing container is success; a dir without a readable state.json goes away.
+    // A state root that exists but cannot be opened (another user's) is not "missing".
     auto root = StateRoot::open(global.root);
+    if (!root && root.error().code() != ENOENT) return fail(std::move(root).error());
     if (root) CR_TRY(root->remove_container(id));
     return {};
   }

@@ -2,15 +2,13 @@
 #include "cruntime/container/kill.hpp"
 
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 
-#include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
-#include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/container.hpp"
+#include "cruntime/container/members.hpp"
 #include "cruntime/container/operations.hpp"
 #include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/signals.hpp"
@@ -19,26 +17,16 @@
 namespace cruntime::container {
 namespace {
 
-Result<ino_t> pid_namespace_of(pid_t pid) {
-  struct stat st{};
-  std::string path = fmt::format("/proc/{}/ns/pid", pid);
-  if (::stat(path.c_str(), &st) != 0) return fail(Error::sys(errno, fmt::format("stat {}", path)));
-  return st.st_ino;
-}
-
-// Every other process in the init's private pid namespace (the cgroup issue replaces this
-// with the container's cgroup, which also covers containers sharing the host's pid namespace).
+// --all without a cgroup: every other process in the init's private pid namespace.
 void signal_namespace_members(pid_t init, int signo) {
-  auto ns = pid_namespace_of(init);
-  if (!ns) return;
-  auto pids = fs::list_dir("/proc");
-  if (!pids) return;
-  for (const auto& name : *pids) {
-    auto pid = strings::parse_int<pid_t>(name);
-    if (!pid || *pid == init) continue;
-    auto other = pid_namespace_of(*pid);
-    if (!other || *other != *ns) continue;
-    auto fd = sys::pidfd_open(*pid);
+  auto members = pid_namespace_members(init);
+  if (!members) {
+    log::warn("kill --all: {}", members.error().to_string());
+    return;
+  }
+  for (pid_t pid : *members) {
+    if (pid == init) continue;  // signalled through its pidfd by the caller
+    auto fd = sys::pidfd_open(pid);
     if (fd) (void)sys::pidfd_send_signal(fd->get(), signo);
   }
 }

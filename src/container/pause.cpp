@@ -1,6 +1,7 @@
 // `pause` / `resume`: freeze and thaw every process of a container through its cgroup.
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/container.hpp"
+#include "cruntime/container/members.hpp"
 #include "cruntime/container/operations.hpp"
 
 namespace cruntime::container {
@@ -43,8 +44,13 @@ Result<void> resume(const GlobalOptions& global, std::string_view id) {
 Result<std::vector<pid_t>> container_pids(const GlobalOptions& global, std::string_view id) {
   Container container = CR_TRY(Container::load(global, id));
   const spec::Status status = CR_TRY(container.status());
-  if (status == spec::Status::kStopped || container.stored().cgroup_path.empty()) {
-    return std::vector<pid_t>{};
+  const spec::StoredState& stored = container.stored();
+  if (status == spec::Status::kStopped) return std::vector<pid_t>{};
+  // Without a cgroup (rootless, no cgroup access) the pid namespace is what bounds the
+  // container; one that shares the host's has only its init to show.
+  if (stored.cgroup_path.empty()) {
+    if (stored.own_pid_namespace) return pid_namespace_members(stored.init_pid);
+    return std::vector<pid_t>{stored.init_pid};
   }
   auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored().cgroup_path), "cgroup");
   return CR_TRY_CTX(cgroup->pids(), "cgroup");

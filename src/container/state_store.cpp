@@ -182,6 +182,12 @@ Result<StateRoot> StateRoot::open(const std::string& path) {
   if (err == ELOOP || err == ENOTDIR) {
     return fail(not_a_plain_dir(AT_FDCWD, path, fmt::format("state root {}", path), err));
   }
+  if (err == EACCES) {
+    // Each user keeps its own root (mode 0700): another user's --root is closed to the caller.
+    return fail(Error::sys(err, fmt::format("state root {} is not accessible to uid {} (another "
+                                            "user's containers?)",
+                                            path, ::geteuid())));
+  }
   return fail(Error::sys(err, fmt::format("open state root {}", path)));
 }
 

@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include "cruntime/base/log.hpp"
+#include "cruntime/rootfs/locked_flags.hpp"
 #include "cruntime/rootfs/mount_api.hpp"
 #include "cruntime/rootfs/mount_special.hpp"
 #include "cruntime/rootfs/safe_path.hpp"
@@ -80,9 +81,11 @@ Result<void> mount_bind(const MountContext& context, const spec::Mount& mount,
   UniqueFd owned = CR_TRY(bind_tree(source, options, idmapped_tree));
   const int tree = owned ? owned.get() : idmapped_tree;
   // Flags go on before the bind is visible, so a "ro" bind is never writable in the container.
-  // mount_setattr changes only the flags named (locked ones stay, runc re-applies them by hand).
+  // mount_setattr changes only the flags named; in a user namespace, a flag the source's mount
+  // has locked stays on even when the entry asks to clear it (as runc does).
   const bool recursive = options.is_rbind && needs_recursive_attrs(source);
-  CR_TRY_CTX(set_mount_attr(tree, mount_attr_of(options.flags, options.clear_flags), recursive),
+  CR_TRY_CTX(set_bind_attr(tree, mount_attr_of(options.flags, options.clear_flags), recursive,
+                           context.user_ns),
              "set the bind's flags");
   CR_TRY_CTX(set_mount_attr(tree, {options.rec_attr_set, options.rec_attr_clr}, true),
              "set the recursive attributes");

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -14,6 +15,7 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/rootfs/cgroup_mount.hpp"
+#include "cruntime/rootfs/locked_flags.hpp"
 #include "cruntime/rootfs/mount_api.hpp"
 #include "cruntime/rootfs/safe_path.hpp"
 
@@ -125,6 +127,17 @@ Result<void> copy_entry(int from_dir, int to_dir, const char* name, int depth) {
   return {};
 }
 
+// The host's /sys with its submounts, read-only throughout, plus the entry's other flags (the
+// fallback for a sysfs that cannot be mounted).
+Result<void> bind_host_sysfs(const MountOptions& options, int target_fd) {
+  UniqueFd tree = CR_TRY_CTX(clone_mount_tree(AT_FDCWD, "/sys", true), "bind /sys");
+  CR_TRY_CTX(set_bind_attr(tree.get(), mount_attr_of(options.flags | MS_RDONLY, 0), true, true),
+             "make the /sys bind read-only");
+  CR_TRY_CTX(set_mount_attr(tree.get(), {options.rec_attr_set, options.rec_attr_clr}, true),
+             "set the recursive attributes");
+  return attach_with_propagation(tree.get(), target_fd, options);
+}
+
 }  // namespace
 
 Result<void> mount_proc_or_sysfs(const MountContext& context, const spec::Mount& mount,
@@ -133,15 +146,15 @@ Result<void> mount_proc_or_sysfs(const MountContext& context, const spec::Mount&
   UniqueFd target = CR_TRY_CTX(real_directory_target(context, type, dest), "mount target");
   CR_TRY(check_mount_target(context, target.get(), type, ""));
   auto mnt = create_filesystem(filesystem_of(mount, options, true));
-  if (!mnt) {
-    Error error = std::move(mnt).error();
-    if (type == "sysfs" && error.code() == EPERM && context.user_ns && !context.net_ns) {
-      error.add_context(
-          "a fresh sysfs in a user namespace needs a private network namespace "
-          "(or use an rbind of /sys)");
-    }
-    return fail(std::move(error).with_context("mount " + type));
+  if (!mnt && type == "sysfs" && mnt.error().code() == EPERM && context.user_ns &&
+      !context.net_ns) {
+    // A new sysfs belongs to a network namespace the user namespace must own; without a private
+    // one, the host's /sys is bound instead, read-only (runc and crun do the same).
+    log::debug("mount sysfs on {}: {}; binding the host's /sys read-only instead", dest,
+               mnt.error().to_string());
+    return bind_host_sysfs(options, target.get());
   }
+  if (!mnt) return fail(std::move(mnt).error().with_context("mount " + type));
   CR_TRY_CTX(set_mount_attr(mnt->get(), {options.rec_attr_set, options.rec_attr_clr}, true),
              "set the recursive attributes");
   return attach_with_propagation(mnt->get(), target.get(), options);

@@ -63,6 +63,33 @@ TEST_CASE("validate: bad mounts", "[spec]") {
   });
 }
 
+TEST_CASE("validate: uid=/gid= of a new filesystem must be mapped by a new user namespace",
+          "[spec]") {
+  // The caller's own ids only, as `spec --rootless` maps them.
+  const std::string rootless_linux = R"("linux": {
+      "namespaces": [{"type": "mount"}, {"type": "uts"}, {"type": "user"}],
+      "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+      "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]})";
+  auto with_mount = [&](const std::string& options) {
+    return R"({"mounts": [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+                           "options": )" + options + "}], " + rootless_linux + "}";
+  };
+  check_bad_cases({
+      {with_mount(R"(["newinstance", "gid=5", "mode=0620"])"), "mounts[0].options",
+       R"("gid=5": gid 5 is not mapped by linux.gidMappings)"},
+      {with_mount(R"(["uid=1000"])"), "mounts[0].options",
+       R"("uid=1000": uid 1000 is not mapped by linux.uidMappings)"},
+  });
+  // Mapped ids, values that are not plain numbers, binds (which take no data), and containers
+  // without a new user namespace are left alone.
+  CHECK(cruntime::test::problems_of(with_mount(R"(["gid=0", "uid=0"])")).empty());
+  CHECK(cruntime::test::problems_of(with_mount(R"(["gid=tty"])")).empty());
+  CHECK(cruntime::test::problems_of(
+            R"({"mounts": [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+                            "options": ["gid=5"]}]})")
+            .empty());
+}
+
 TEST_CASE("validate: bad process args, cwd, env, user", "[spec]") {
   check_bad_cases({
       {R"({"process": {"args": []}})", "process.args", "must contain at least one entry"},

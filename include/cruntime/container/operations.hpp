@@ -103,7 +103,8 @@ Result<void> pause(const GlobalOptions& global, std::string_view id);
 Result<void> resume(const GlobalOptions& global, std::string_view id);
 
 // `cruntime ps`: the host pids of every process in the container's cgroup (sorted); a stopped
-// container has none.
+// container has none. Without a cgroup (rootless): the members of its pid namespace, or only its
+// init when it shares the host's.
 Result<std::vector<pid_t>> container_pids(const GlobalOptions& global, std::string_view id);
 
 // `cruntime update`: merge `changes` into the container's resources, apply them, and persist the
