@@ -6,6 +6,8 @@
 
 load helpers
 
+IDS_PROBE="${IDS_PROBE:-$BUILD_DIR/integration/ids-probe}"
+
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	RL_USER="crrl$$"
@@ -288,19 +290,33 @@ rl_wait_status() {
 }
 
 @test "rootless security: a setuid-root binary of the host does not raise the container's ids" {
+	requires setpriv
+	[ -x "$IDS_PROBE" ] || fail "ids-probe not built: $IDS_PROBE"
 	local dir="$RL_DIR/suid-$BATS_TEST_NUMBER"
 	mkdir -m 0755 "$dir"
-	cp "$BUNDLE/rootfs/bin/busybox" "$dir/busybox"
-	chown root:root "$dir/busybox"
-	chmod 4755 "$dir/busybox"
+	cp "$IDS_PROBE" "$dir/ids-probe"
+	chown root:root "$dir/ids-probe"
+	chmod 4755 "$dir/ids-probe"
+	# The control: on the host the bit works (a nosuid mount would make the test moot).
+	[ "$(setpriv --reuid 65534 --regid 65534 --clear-groups -- "$dir/ids-probe")" = \
+		"uid=65534,0,0 gid=65534,65534,65534" ] ||
+		skip "setuid binaries do not take effect under $RL_DIR on this host"
 	update_config '.mounts += [{"destination": "/suid", "type": "bind", "source": "'"$dir"'", "options": ["rbind", "ro"]}]
-		| .process.args = ["/suid/busybox", "sh", "-c", "ls -ln /suid/busybox; grep -E \"^(Uid|Gid):\" /proc/self/status"]'
+		| .process.args = ["sh", "-c", "ls -ln /suid/ids-probe; /suid/ids-probe"]'
 	rl_run -0 run "$RL_ID"
 	rm -rf "$dir"
-	# Host root is not mapped: the file shows as the overflow uid, with its setuid bit...
+	# Host root is not mapped: the file shows as the overflow uid, setuid bit and all...
 	[[ "${lines[0]}" == "-rwsr-xr-x"*" 65534 "*" 65534 "* ]] || fail "$output"
-	# ...and exec ignores a setuid to an unmapped owner: the ids stay the user's (0 inside);
-	# had it worked, they would read 65534 here.
-	[ "$(awk '{ print $2, $3, $4, $5 }' <<<"${lines[1]}")" = "0 0 0 0" ] || fail "$output"
-	[ "$(awk '{ print $2, $3, $4, $5 }' <<<"${lines[2]}")" = "0 0 0 0" ] || fail "$output"
+	# ...and exec ignores a setuid to an unmapped owner: the ids stay the user's (0 inside). Had
+	# it taken effect, the effective uid would read 65534 here.
+	[ "${lines[1]}" = "uid=0,0,0 gid=0,0,0" ] || fail "$output"
+}
+
+@test "rootless: the config of spec --rootless runs as written, terminal included (under script(1))" {
+	requires script
+	# Only the command changes; terminal stays true, as `spec --rootless` wrote it.
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "tty; id -u; exit 7"]'
+	rund -7 as_user script -qec "$RL_DIR/cruntime run $RL_ID" /dev/null
+	[[ "$output" == *"/dev/pts/0"* ]] || fail "$output"
+	[[ "$(tr -d '\r' <<<"$output")" == *$'\n0'* ]] || fail "$output"
 }
