@@ -1,10 +1,10 @@
 #!/bin/bash
-# Build the initramfs (cpio newc, gzip) of the cgroup v2 test VM: busybox, bash, bats and jq from
-# the host, the cruntime binary with its shared libraries, a busybox rootfs for the containers,
-# the test files, and init.sh as /init.
+# Build the initramfs (cpio newc, gzip) of the cgroup v2 test VM: busybox, bash, bats, jq and
+# setpriv from the host, the cruntime binary with its shared libraries, a busybox rootfs for the
+# containers, the test files, and init.sh as /init.
 #
 # Usage: build-initramfs.sh OUTPUT.cpio.gz CRUNTIME_BINARY
-# Needs (Debian packages): busybox-static, bash, bats, jq, cpio, gzip.
+# Needs (Debian packages): busybox-static, bash, bats, jq, util-linux (setpriv), cpio, gzip.
 set -euo pipefail
 
 out="${1:?usage: build-initramfs.sh OUTPUT.cpio.gz CRUNTIME_BINARY}"
@@ -16,7 +16,7 @@ die() {
 	exit 1
 }
 
-for cmd in busybox bash bats jq cpio gzip ldd; do
+for cmd in busybox bash bats jq setpriv cpio gzip ldd; do
 	command -v "$cmd" >/dev/null || die "$cmd not found (make deps installs it)"
 done
 [ -x "$cruntime" ] || die "cruntime binary not found at $cruntime (build first)"
@@ -72,10 +72,12 @@ for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || [ -L "$stage/$applet" ] || ln -s /usr/bin/busybox "$stage/$applet"
 done
 
-# 2. bash, jq and bats (Debian's bats: /usr/bin/bats, /usr/lib/bats-core, /usr/libexec/bats-core).
-rm -f "$stage/usr/bin/bash" "$stage/usr/bin/jq"
+# 2. bash, jq, setpriv (util-linux; rootless.bats runs the user's commands with it: busybox has
+# none) and bats (Debian's bats: /usr/bin/bats, /usr/lib/bats-core, /usr/libexec/bats-core).
+rm -f "$stage/usr/bin/bash" "$stage/usr/bin/jq" "$stage/usr/bin/setpriv"
 copy_program "$(command -v bash)"
 copy_program "$(command -v jq)"
+copy_program "$(command -v setpriv)"
 bats_files="$(dpkg -L bats 2>/dev/null | grep -E '^/usr/(bin|lib|libexec)/' || true)"
 [ -n "$bats_files" ] || die "dpkg -L bats lists no files (install Debian's bats)"
 rm -f "$stage/usr/bin/bats"
@@ -117,7 +119,7 @@ cp "$stage/etc/group" "$rootfs/etc/group"
 sed 's|/bin/bash|/bin/sh|' "$stage/etc/passwd" >"$rootfs/etc/passwd"
 
 # 6. The suite and the init.
-cp "$here/cgroup2.bats" "$here/vm_helpers.bash" "$here/../common.bash" "$stage/vm/"
+cp "$here/cgroup2.bats" "$here/rootless.bats" "$here/vm_helpers.bash" "$here/../common.bash" "$stage/vm/"
 cp "$here/init.sh" "$stage/init"
 chmod 0755 "$stage/init"
 

@@ -2,7 +2,7 @@
 # /init of the cgroup v2 test VM (busybox sh). Stage 1 copies the initramfs onto a tmpfs and
 # switch_roots into it: pivot_root(2) fails with EINVAL while the root is the initramfs itself,
 # and cruntime pivots into every container. Stage 2 mounts the API file systems and cgroup2,
-# runs the bats suite, prints one result line for run.sh and powers the VM off.
+# runs the bats suites (cgroup2.bats, then rootless.bats), prints one result line for run.sh and powers the VM off.
 #
 # Kernel command line options read here (run.sh sets them):
 #   cruntime_vm.filter=REGEX  only the tests whose name matches (bats -f)
@@ -71,7 +71,7 @@ stage2() {
 	export CRUNTIME=/usr/local/bin/cruntime
 
 	echo "CRUNTIME-VM: TAP begin"
-	(cd /vm && bats "$@" cgroup2.bats)
+	(cd /vm && bats "$@" cgroup2.bats rootless.bats)
 	rc=$?
 	echo "CRUNTIME-VM: TAP end (bats exit status $rc)"
 	echo "CRUNTIME-VM: done after $(cut -d' ' -f1 /proc/uptime) s"

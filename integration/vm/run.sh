@@ -1,7 +1,7 @@
 #!/bin/bash
-# Run the cgroup v2 suite (cgroup2.bats) in a throwaway qemu VM: fetch a Debian kernel (cached),
-# build the initramfs, boot it under TCG, stream the serial console, and exit 0 only when the
-# VM's result line says pass. CTest runs this as integration.vm_cgroup2.
+# Run the cgroup v2 suites (cgroup2.bats, rootless.bats) in a throwaway qemu VM: fetch a Debian
+# kernel (cached), build the initramfs, boot it under TCG, stream the serial console, and exit 0
+# only when the VM's result line says pass. CTest runs this as integration.vm_cgroup2.
 #
 # Environment:
 #   CRUNTIME            the cruntime binary (default: build/cruntime next to the source tree)

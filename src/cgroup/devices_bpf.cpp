@@ -199,7 +199,7 @@ Result<void> replace_device_program(int cgroup_fd, int prog_fd) {
 
 Result<void> apply_device_filter(
     const std::string& dir,
-    const std::optional<std::vector<spec::DeviceCgroupRule>>& config_rules) {
+    const std::optional<std::vector<spec::DeviceCgroupRule>>& config_rules, bool rootless) {
   // 1. Compile first: a config error is reported before the kernel is touched.
   const std::vector<bpf_insn> program =
       CR_TRY_CTX(device_filter_program(v2_device_rules(config_rules)), "linux.resources.devices");
@@ -213,6 +213,14 @@ Result<void> apply_device_filter(
   }
   // 3. Load and swap in.
   auto attached = load_and_replace(cgroup.get(), program);
+  if (!attached && rootless) {
+    // An unprivileged user has no CAP_BPF/CAP_SYS_ADMIN in the initial user namespace. The
+    // container has a user namespace, so it cannot mknod, and the host device nodes it can
+    // reach are the ones its owner could open anyway: runc goes on silently.
+    log::debug("cgroup: rootless, no eBPF device filter on {}: {}", dir,
+               attached.error().to_string());
+    return {};
+  }
   if (!attached && attached.error().code() == EPERM && in_user_namespace()) {
     // bpf(2) belongs to the initial user namespace. Like runc (canSkipEBPFError), run without a
     // filter there rather than not at all: such a container cannot mknod, and the host's

@@ -36,11 +36,13 @@ std::string strip_trailing_slash(std::string path) {
 
 }  // namespace
 
-Fs2Manager::Fs2Manager(std::string root, std::string relative, bool existing, cgfs::DirHooks hooks)
+Fs2Manager::Fs2Manager(std::string root, std::string relative, bool existing, cgfs::DirHooks hooks,
+                       bool rootless)
     : root_(strip_trailing_slash(std::move(root))),
       relative_(std::move(relative)),
       dir_(root_ + relative_),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      rootless_(rootless) {
   if (existing) created_.push_back(dir_);
 }
 
@@ -156,7 +158,7 @@ Result<void> Fs2Manager::write_resources(const spec::LinuxResources& resources) 
 Result<void> Fs2Manager::apply(const spec::LinuxResources& resources) {
   // Always, like runc: without rules in the config the filter still allows only the default
   // devices (v2_device_rules). A re-apply swaps the cgroup's filter for the new one.
-  CR_TRY(apply_device_filter(dir_, resources.devices));
+  CR_TRY(apply_device_filter(dir_, resources.devices, rootless_));
   return write_resources(resources);
 }
 

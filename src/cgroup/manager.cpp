@@ -119,7 +119,7 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
                        : join_paths(parent_cgroup(layout.own_unified_cgroup), where.path);
     log::debug("cgroup: v2 cgroup {} below {}", relative, layout.unified_root);
     return std::unique_ptr<Manager>(
-        std::make_unique<Fs2Manager>(layout.unified_root, relative, false, hooks));
+        std::make_unique<Fs2Manager>(layout.unified_root, relative, false, hooks, options.rootless));
   }
   std::vector<Fs1Manager::Placement> placements;
   for (const Hierarchy& h : layout.hierarchies) {

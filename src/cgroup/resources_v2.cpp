@@ -1,8 +1,11 @@
 // linux.resources → cgroup v2 file writes (the unified hierarchy; cli-contract §12.4). Pure.
 #include "cruntime/cgroup/resources_v2.hpp"
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -132,6 +135,21 @@ Result<ResourcePlan> translate_v2(const spec::LinuxResources& r) {
   if (r.network) network_v2(*r.network, b);
   if (r.unified) CR_TRY(unified(*r.unified, b));
   return std::move(b.plan);
+}
+
+Result<bool> v2_limits_need_cgroup(const spec::LinuxResources& resources,
+                                   const std::vector<std::string>& offered) {
+  // runc's isPidsSet, isMemorySet, isIoSet, isCpuSet, isCpusetSet, isHugeTlbSet (no rdma).
+  constexpr std::array<std::string_view, 6> kLimitControllers{"pids", "memory", "io",
+                                                              "cpu",  "cpuset", "hugetlb"};
+  const std::string unified_field = kResourcesField + ".unified";
+  const ResourcePlan plan = CR_TRY(translate_v2(resources));
+  return std::any_of(plan.writes.begin(), plan.writes.end(), [&](const FileWrite& write) {
+    if (write.field.starts_with(unified_field)) return true;
+    const bool limit = std::find(kLimitControllers.begin(), kLimitControllers.end(),
+                                 write.controller) != kLimitControllers.end();
+    return limit && std::find(offered.begin(), offered.end(), write.controller) != offered.end();
+  });
 }
 
 }  // namespace cruntime::cgroup

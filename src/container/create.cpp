@@ -74,11 +74,13 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   options.id = std::string(id);
   if (linux_config) options.cgroups_path = linux_config->cgroups_path;
   options.systemd = global.systemd_cgroup;
+  options.rootless = CR_TRY(resolve_rootless(global.rootless));
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
   if (auto created = manager->create(); !created) {
-    // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc).
-    const bool rootless = CR_TRY(resolve_rootless(global.rootless));
-    CR_TRY(runs_without_cgroup(rootless, config,
+    // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc). The
+    // layout make_manager detected (cached), for which limits this host could enforce.
+    const cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup");
+    CR_TRY(runs_without_cgroup(options.rootless, config, layout,
                                std::move(created).error().with_context("cgroup")));
     return std::unique_ptr<cgroup::Manager>();
   }

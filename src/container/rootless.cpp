@@ -5,10 +5,12 @@
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/cgroup/resources_v2.hpp"
 
 namespace cruntime::container {
 namespace {
@@ -37,14 +39,27 @@ Result<bool> resolve_rootless(std::string_view mode) {
   return ::geteuid() != 0 || !in_initial_user_namespace();
 }
 
-bool asks_for_limits(const spec::Config& config) {
+Result<bool> asks_for_limits(const spec::Config& config, const cgroup::Layout& layout) {
   if (!config.linux_config || !config.linux_config->resources) return false;
   spec::LinuxResources limits = *config.linux_config->resources;
   limits.devices.reset();
-  return limits != spec::LinuxResources{};
+  if (limits == spec::LinuxResources{}) return false;
+  // v1: runc's rootless manager fails on any subsystem that has a value to write.
+  if (layout.mode != cgroup::Mode::kUnified) return true;
+  auto offered = fs::read_file(layout.unified_root + "/cgroup.controllers");
+  if (!offered) {
+    log::debug("rootless: {}", offered.error().to_string());
+    return true;
+  }
+  std::vector<std::string> controllers;
+  for (std::string& word : strings::split(strings::trim(*offered), ' ')) {
+    if (!word.empty()) controllers.push_back(std::move(word));
+  }
+  return cgroup::v2_limits_need_cgroup(limits, controllers);
 }
 
-Result<void> runs_without_cgroup(bool rootless, const spec::Config& config, Error error) {
+Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
+                                 const cgroup::Layout& layout, Error error) {
   if (!rootless || !is_permission_error(error)) return fail(std::move(error));
   const bool own_path = config.linux_config && config.linux_config->cgroups_path &&
                         !config.linux_config->cgroups_path->empty();
@@ -52,7 +67,7 @@ Result<void> runs_without_cgroup(bool rootless, const spec::Config& config, Erro
     return fail(std::move(error).with_context(
         "linux.cgroupsPath: rootless, and the cgroup cannot be created"));
   }
-  if (asks_for_limits(config)) {
+  if (CR_TRY(asks_for_limits(config, layout))) {
     return fail(std::move(error).with_context(
         "linux.resources: rootless, and no cgroup can be created to set these limits in"));
   }

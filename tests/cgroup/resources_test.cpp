@@ -414,4 +414,39 @@ TEST_CASE("translate_v2: device rules are not files on v2", "[cgroup]") {
   CHECK(v2(r).writes.empty());
 }
 
+TEST_CASE("v2_limits_need_cgroup: runc's six controllers when offered, and unified keys", "[cgroup]") {
+  const std::vector<std::string> all{"cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma"};
+  spec::LinuxResources pids;
+  pids.pids = spec::PidsResources{10};
+  CHECK(*v2_limits_need_cgroup(pids, all));
+  // A controller the hierarchy does not offer could not limit anything anyway (runc).
+  CHECK_FALSE(*v2_limits_need_cgroup(pids, {"memory"}));
+  spec::LinuxResources cpuset;
+  cpuset.cpu = spec::CpuResources{};
+  cpuset.cpu->cpus = "0";
+  CHECK(*v2_limits_need_cgroup(cpuset, all));
+  CHECK_FALSE(*v2_limits_need_cgroup(cpuset, {"cpu"}));
+  SECTION("values v2 has no file for, and rdma, are not limits here") {
+    spec::LinuxResources r;
+    r.memory = spec::MemoryResources{};
+    r.memory->swappiness = 10;
+    r.network = spec::NetworkResources{7, std::nullopt};
+    r.rdma = std::map<std::string, spec::RdmaLimit>{{"mlx5_0", spec::RdmaLimit{1, 2}}};
+    CHECK_FALSE(*v2_limits_need_cgroup(r, all));
+  }
+  SECTION("a unified key counts whatever the hierarchy offers") {
+    spec::LinuxResources r;
+    r.unified = std::map<std::string, std::string>{{"memory.high", "1000000"}};
+    CHECK(*v2_limits_need_cgroup(r, {}));
+  }
+  SECTION("a value translate_v2 refuses is its error") {
+    spec::LinuxResources r;
+    r.memory = spec::MemoryResources{};
+    r.memory->swap = 1000;  // swap without a memory limit
+    auto need = v2_limits_need_cgroup(r, all);
+    REQUIRE_FALSE(need);
+    CHECK_THAT(need.error().to_string(), Catch::Contains("linux.resources.memory.swap"));
+  }
+}
+
 }  // namespace cruntime::cgroup

@@ -61,8 +61,12 @@ Result<void> replace_device_program(int cgroup_fd, int prog_fd);
 
 // All of it for the cgroup directory `dir`: compile v2_device_rules(config_rules), load, open
 // the directory, replace. A directory that is not on cgroup2 (the unit tests' fake tree) cannot
-// hold a device program: logged at debug level and skipped.
+// hold a device program: logged at debug level and skipped. Where bpf(2) is not ours to use,
+// the container runs without a filter, as in runc: `rootless`, whatever the kernel refused
+// (runc's rootless managers ignore the device controller's errors; logged at debug level), and
+// EPERM in a user namespace (canSkipEBPFError; a warning). Rule errors fail in every mode.
 Result<void> apply_device_filter(
-    const std::string& dir, const std::optional<std::vector<spec::DeviceCgroupRule>>& config_rules);
+    const std::string& dir, const std::optional<std::vector<spec::DeviceCgroupRule>>& config_rules,
+    bool rootless = false);
 
 }  // namespace cruntime::cgroup

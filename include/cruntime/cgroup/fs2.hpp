@@ -14,8 +14,9 @@ class Fs2Manager final : public Manager {
  public:
   // `root`: the cgroup2 mount (/sys/fs/cgroup; a TempDir in tests). `relative`: the cgroup below
   // it, "/cruntime/abc". `existing`: reattached from state.json, so destroy() removes the
-  // directory although this manager did not make it.
-  Fs2Manager(std::string root, std::string relative, bool existing, cgfs::DirHooks hooks = {});
+  // directory although this manager did not make it. `rootless`: ManagerOptions::rootless.
+  Fs2Manager(std::string root, std::string relative, bool existing, cgfs::DirHooks hooks = {},
+             bool rootless = false);
 
   Result<void> create() override;
   int dir_fd() const override { return dir_fd_.get(); }
@@ -44,6 +45,7 @@ class Fs2Manager final : public Manager {
   std::string relative_;
   std::string dir_;
   cgfs::DirHooks hooks_;
+  bool rootless_;
   std::vector<std::string> created_;  // outermost first
   UniqueFd dir_fd_;
 };

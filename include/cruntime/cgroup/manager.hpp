@@ -75,6 +75,9 @@ struct ManagerOptions {
   std::string id;                           // the container id: the default cgroup name
   std::optional<std::string> cgroups_path;  // linux.cgroupsPath
   bool systemd = false;                     // --systemd-cgroup (GlobalOptions::systemd_cgroup)
+  // Rootless mode (--rootless): on v2 a device filter the kernel refuses (bpf(2) needs
+  // privileges of the initial user namespace) leaves the container without one, as in runc.
+  bool rootless = false;
 };
 
 // A cleaned linux.cgroupsPath: no empty, "." or ".." components; `path` keeps a leading '/'

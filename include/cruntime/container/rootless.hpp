@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cruntime/base/error.hpp"
+#include "cruntime/cgroup/detect.hpp"
 #include "cruntime/spec/config.hpp"
 
 namespace cruntime::container {
@@ -13,13 +14,16 @@ namespace cruntime::container {
 // is not the initial one (runc's rule for the cgroupfs driver).
 Result<bool> resolve_rootless(std::string_view mode);
 
-// The limits linux.resources asks for, device rules aside: those cannot be enforced without
-// cgroup access, and a user namespace cannot make device nodes anyway (runc skips them too).
-bool asks_for_limits(const spec::Config& config);
+// Whether linux.resources asks for limits that only a cgroup of the container's own can
+// enforce, on this host (runc's rule). Device rules never count: a user namespace cannot make
+// device nodes anyway (runc skips them too). v2: cgroup::v2_limits_need_cgroup against the
+// controllers the hierarchy root offers (unreadable: every value counts). v1: any other field.
+Result<bool> asks_for_limits(const spec::Config& config, const cgroup::Layout& layout);
 
 // A cgroup the runtime could not create: in rootless mode, a permission error for a container
 // without its own cgroupsPath and without limits is no reason to fail (runc): success then.
 // Otherwise the error, naming the field that needs the cgroup when that is the reason.
-Result<void> runs_without_cgroup(bool rootless, const spec::Config& config, Error error);
+Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
+                                 const cgroup::Layout& layout, Error error);
 
 }  // namespace cruntime::container
