@@ -8,6 +8,8 @@ DEB_BUILD_DEPS = build-essential cmake pkg-config git libseccomp-dev libcap-dev 
   nlohmann-json3-dev libfmt-dev catch2
 DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
 DEB_TEST_DEPS += qemu-system-x86 cpio
+# rootless.bats: newuidmap/newgidmap (setuid helpers) for multi-range user namespace maps
+DEB_TEST_DEPS += uidmap
 # the client tests (integration/clients/): containerd 1.6 + runc (the reference runtime),
 # dockerd 20.10 (its client is /usr/bin/docker; iptables is a dependency of dockerd even with
 # --iptables=false), podman 4.3 with conmon; script(1) comes from bsdutils (essential).

@@ -22,6 +22,15 @@ setup_file() {
 	mkdir -m 0700 "$RL_DIR/xdg"
 	chown "$RL_USER:" "$RL_DIR/xdg"
 	export RL_USER RL_UID RL_DIR
+	# Subordinate ids for the newuidmap/newgidmap cases at the end of the file: useradd already
+	# grants a range when /etc/subuid and /etc/subgid exist (login.defs SUB_UID_*), else one is
+	# added. userdel in teardown_file removes the user's ranges with the user.
+	grep -q "^$RL_USER:" /etc/subuid 2>/dev/null || usermod --add-subuids 200000-265535 "$RL_USER"
+	grep -q "^$RL_USER:" /etc/subgid 2>/dev/null || usermod --add-subgids 200000-265535 "$RL_USER"
+	RL_GID="$(id -g "$RL_USER")"
+	RL_SUBUID="$(awk -F: -v u="$RL_USER" '$1 == u && $3 >= 65536 { print $2; exit }' /etc/subuid)"
+	RL_SUBGID="$(awk -F: -v u="$RL_USER" '$1 == u && $3 >= 65536 { print $2; exit }' /etc/subgid)"
+	export RL_GID RL_SUBUID RL_SUBGID
 }
 
 teardown_file() {
@@ -319,4 +328,142 @@ rl_wait_status() {
 	rund -7 as_user script -qec "$RL_DIR/cruntime run $RL_ID" /dev/null
 	[[ "$output" == *"/dev/pts/0"* ]] || fail "$output"
 	[[ "$(tr -d '\r' <<<"$output")" == *$'\n0'* ]] || fail "$output"
+}
+
+# --- Multi-range user namespaces: newuidmap/newgidmap (issue 11, user-namespace part) ----------
+# The runtime writes the single mapping of the user's own uid/gid itself; anything else goes
+# through the setuid helpers, which grant the ranges of /etc/subuid and /etc/subgid.
+
+# rl_multi_range_maps [UID_START [GID_START]]: container id 0 is the user (size 1), 1..65536 the
+# user's subordinate range starting at UID_START/GID_START (default: the granted ones).
+rl_multi_range_maps() {
+	local uid_start="${1:-$RL_SUBUID}" gid_start="${2:-$RL_SUBGID}"
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": '"$RL_UID"', "size": 1},
+			{"containerID": 1, "hostID": '"$uid_start"', "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": '"$RL_GID"', "size": 1},
+			{"containerID": 1, "hostID": '"$gid_start"', "size": 65536}]'
+}
+
+# rl_requires_subids: the helpers and the ranges setup_file granted.
+rl_requires_subids() {
+	requires newuidmap newgidmap
+	[ -n "$RL_SUBUID" ] && [ -n "$RL_SUBGID" ] || fail "no subordinate ranges for $RL_USER"
+}
+
+# rl_nothing_left: no entry in the user's state root, no live process of the user's (zombies
+# of earlier tests' detached containers wait for the host's init, see above).
+rl_nothing_left() {
+	local state left
+	state="$(ls -A "$RL_DIR/xdg/cruntime" 2>/dev/null)"
+	[ -z "$state" ] || fail "left in the state root: $state"
+	left="$(ps -u "$RL_USER" -o stat=,pid=,args= | awk '$1 !~ /^Z/')"
+	[ -z "$left" ] || fail "processes left: $left"
+}
+
+# host_ids PID: "uid gid" of PID as the host sees them (/proc/PID/status, real ids).
+host_ids() {
+	awk '/^Uid:/ { u = $2 } /^Gid:/ { g = $2 } END { print u, g }' "/proc/$1/status"
+}
+
+@test "rootless multi-range maps through newuidmap/newgidmap: uid 1000 inside is a subordinate id outside" {
+	rl_requires_subids
+	rl_multi_range_maps
+	update_config '.process.user = {"uid": 1000, "gid": 1000} | .process.args = ["sleep", "1000"]'
+	rl_run -0 run -d "$RL_ID"
+	rl_run -0 state "$RL_ID"
+	local pid
+	pid="$(jq -r .pid <<<"$output")"
+	[ "$(host_ids "$pid")" = "$((RL_SUBUID + 999)) $((RL_SUBGID + 999))" ] ||
+		fail "host ids of the init: $(host_ids "$pid")"
+	# The maps as the kernel took them (the helpers wrote them), and setgroups as newgidmap left it:
+	# "allow", as the admin granted a range (no "deny" written by us first, which it cannot undo).
+	[ "$(awk '{ print $1, $2, $3 }' "/proc/$pid/uid_map" | tr '\n' ,)" = "0 $RL_UID 1,1 $RL_SUBUID 65536," ]
+	[ "$(awk '{ print $1, $2, $3 }' "/proc/$pid/gid_map" | tr '\n' ,)" = "0 $RL_GID 1,1 $RL_SUBGID 65536," ]
+	[ "$(cat "/proc/$pid/setgroups")" = allow ]
+	# Inside: the process's own view.
+	rl_run -0 exec "$RL_ID" sh -c 'id -u; id -g'
+	[ "$output" = "$(printf '1000\n1000')" ] || fail "inside: $output"
+	rl_run -0 delete --force "$RL_ID"
+	rl_nothing_left
+}
+
+@test "rootless multi-range: exec as root and as another mapped uid; host ids follow the maps" {
+	rl_requires_subids
+	rl_multi_range_maps
+	update_config '.process.args = ["sleep", "1000"]'
+	rl_run -0 run -d "$RL_ID"
+	rl_run -0 exec --user 0:0 "$RL_ID" sh -c 'id -u; id -g'
+	[ "$output" = "$(printf '0\n0')" ] || fail "exec as 0: $output"
+	rl_run -0 exec --user 2000:3000 "$RL_ID" sh -c 'id -u; id -g'
+	[ "$output" = "$(printf '2000\n3000')" ] || fail "exec as 2000: $output"
+	# A detached exec, seen from the host.
+	local pidfile="$RL_DIR/xdg/exec-$BATS_TEST_NUMBER.pid"  # a directory the user may write
+	rl_run -0 exec -d --pid-file "$pidfile" --user 2000:3000 "$RL_ID" sleep 1000
+	[ "$(host_ids "$(cat "$pidfile")")" = "$((RL_SUBUID + 1999)) $((RL_SUBGID + 2999))" ] ||
+		fail "host ids of the exec'd process: $(host_ids "$(cat "$pidfile")")"
+	rm -f "$pidfile"
+	rl_run -0 delete --force "$RL_ID"
+	rl_nothing_left
+}
+
+@test "rootless: a range not granted in /etc/subuid or /etc/subgid fails with one line naming the field, nothing left" {
+	rl_requires_subids
+	update_config '.process.args = ["true"]'
+	# Far above the user's ranges: granted to nobody, certainly not to this user.
+	local far_uid=$((RL_SUBUID + 1000000)) far_gid=$((RL_SUBGID + 1000000))
+	rl_multi_range_maps "$far_uid" "$RL_SUBGID"
+	rl_run -1 run "$RL_ID"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: linux.uidMappings: newuidmap exited with status 1 (ranges from /etc/subuid): newuidmap: uid range [1-65537) -> [$far_uid-$((far_uid + 65536))) not allowed" ]] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+	rl_multi_range_maps "$RL_SUBUID" "$far_gid"
+	rl_run -1 run "$RL_ID"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: linux.gidMappings: newgidmap exited with status 1 (ranges from /etc/subgid): newgidmap: gid range [1-65537) -> [$far_gid-$((far_gid + 65536))) not allowed" ]] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+}
+
+@test "rootless: newuidmap/newgidmap missing from PATH: one line naming the field, nothing left; own-id maps need neither" {
+	local empty="$RL_DIR/empty-path-$BATS_TEST_NUMBER"
+	mkdir -m 0755 "$empty"
+	update_config '.process.args = ["true"]'
+	# spec --rootless maps only the user's own uid and gid: written by cruntime itself.
+	rund -0 as_user env PATH="$empty" "$RL_DIR/cruntime" run "$RL_ID"
+	rl_multi_range_maps 200000 200000
+	rund -1 as_user env PATH="$empty" "$RL_DIR/cruntime" run "$RL_ID"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: linux.uidMappings: newuidmap not found in PATH: install the uidmap package"* ]] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+	# The uid map alone is the user's own: the gid map's helper is the one missing.
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": '"$RL_UID"', "size": 1}]'
+	rund -1 as_user env PATH="$empty" "$RL_DIR/cruntime" run "$RL_ID"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: linux.gidMappings: newgidmap not found in PATH: install the uidmap package"* ]] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+	rmdir "$empty"
+}
+
+@test "rootless: additionalGids are refused with one line, with own-id and with multi-range maps" {
+	update_config '.process.user.additionalGids = [10] | .process.args = ["true"]'
+	rl_run -1 run "$RL_ID"
+	[ "$stderr" = "cruntime: process.user.additionalGids: cannot set additional groups in a rootless container" ] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+	rl_requires_subids
+	# Here newgidmap leaves setgroups(2) allowed inside: the refusal must not depend on that.
+	rl_multi_range_maps
+	rl_run -1 run "$RL_ID"
+	[ "$stderr" = "cruntime: process.user.additionalGids: cannot set additional groups in a rootless container" ] ||
+		fail "stderr: $stderr"
+	rl_nothing_left
+	update_config '.process.user.additionalGids = [] | .process.args = ["sleep", "1000"]'
+	rl_run -0 run -d "$RL_ID"
+	rl_run -255 exec --additional-gids 10 "$RL_ID" true
+	[ "$stderr" = "cruntime: process.user.additionalGids: cannot set additional groups in a rootless container" ] ||
+		fail "stderr: $stderr"
+	rl_run -0 delete --force "$RL_ID"
 }

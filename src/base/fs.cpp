@@ -23,6 +23,24 @@ Result<UniqueFd> open_at(int dir_fd, const std::string& name, int flags, mode_t 
   return UniqueFd(fd);
 }
 
+Result<UniqueFd> above_stdio(UniqueFd fd) {
+  if (fd.get() > 2) return fd;
+  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+  if (moved < 0) return fail(Error::sys(errno, "fcntl F_DUPFD_CLOEXEC"));
+  return UniqueFd(moved);
+}
+
+Result<Pipe> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return fail(Error::sys(errno, "pipe2"));
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+  Pipe pipe;
+  pipe.read = CR_TRY(above_stdio(std::move(read_end)));
+  pipe.write = CR_TRY(above_stdio(std::move(write_end)));
+  return pipe;
+}
+
 Result<std::string> read_fd(int fd, size_t max_size) {
   std::string out;
   char buf[8192];

@@ -113,6 +113,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   // 1. Everything that can be checked without side effects.
   const spec::Config& config = *prepared.config;
   CR_TRY(check_terminal(config, options));
+  if (config.process) CR_TRY(check_additional_gids(::geteuid(), config.process->user));
   UniqueFd console;
   if (!options.console_socket.empty()) {
     console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");

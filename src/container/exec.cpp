@@ -14,6 +14,7 @@
 #include "cruntime/container/foreground.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/container/prepare_bundle.hpp"
+#include "cruntime/container/rootless.hpp"
 #include "cruntime/process/console_relay.hpp"
 #include "cruntime/process/exec.hpp"
 #include "cruntime/process/namespaces.hpp"
@@ -112,6 +113,7 @@ Result<Prepared> prepare(const Container& container, const ExecOptions& options)
   Prepared prepared;
   prepared.config = CR_TRY(load_snapshot(container));
   prepared.process = CR_TRY(exec_process(container, options));
+  CR_TRY(check_additional_gids(::geteuid(), prepared.process.user));
   CR_TRY(check_lsm_labels(prepared.process));
   CR_TRY(check_terminal(prepared.process, options));
   CR_TRY(check_preserved_fds(options.preserve_fds));

@@ -75,4 +75,9 @@ Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
   return {};
 }
 
+Result<void> check_additional_gids(uid_t euid, const spec::User& user) {
+  if (euid == 0 || !user.additional_gids || user.additional_gids->empty()) return {};
+  return fail_msg("process.user.additionalGids: cannot set additional groups in a rootless container");
+}
+
 }  // namespace cruntime::container

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/base/unique_fd.hpp"
@@ -37,30 +38,6 @@ struct ExecFailure {
   Step step = Step::kDup;
   int err = 0;
 };
-
-struct Pipe {
-  UniqueFd read;
-  UniqueFd write;
-};
-
-// Pipe ends above 2, so the child's dup2 onto 0/1/2 can never overwrite one it still needs.
-Result<UniqueFd> above_stdio(UniqueFd fd) {
-  if (fd.get() > 2) return fd;
-  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
-  if (moved < 0) return fail(Error::sys(errno, "fcntl F_DUPFD_CLOEXEC"));
-  return UniqueFd(moved);
-}
-
-Result<Pipe> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return fail(Error::sys(errno, "pipe2"));
-  UniqueFd r(fds[0]);
-  UniqueFd w(fds[1]);
-  Pipe p;
-  p.read = CR_TRY(above_stdio(std::move(r)));
-  p.write = CR_TRY(above_stdio(std::move(w)));
-  return p;
-}
 
 Result<void> set_nonblocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
@@ -259,9 +236,9 @@ Result<HookRun> spawn_and_wait(const spec::Hook& hook, std::string_view state_js
                                const std::string& cwd,
                                const std::vector<std::string>* default_env) {
   ExecPlan plan = make_plan(hook, cwd, default_env);
-  Pipe in = CR_TRY(make_pipe());
-  Pipe out = CR_TRY(make_pipe());
-  Pipe report = CR_TRY(make_pipe());
+  fs::Pipe in = CR_TRY(fs::make_pipe());
+  fs::Pipe out = CR_TRY(fs::make_pipe());
+  fs::Pipe report = CR_TRY(fs::make_pipe());
   CR_TRY(set_nonblocking(in.write.get()));
   CR_TRY(set_nonblocking(out.read.get()));
   std::fflush(nullptr);

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <string>
 
+#include "cruntime/base/fs.hpp"
 #include "cruntime/sys/fd_passing.hpp"
 
 namespace cruntime::process {
@@ -47,14 +48,8 @@ Result<UniqueFd> open_peer(int master, const std::string& name) {
     if (fd < 0) return fail(Error::sys(errno, fmt::format("open {}", name)));
   }
   if (fd < 0) return fail(Error::sys(errno, "ioctl TIOCGPTPEER"));
-  UniqueFd slave(fd);
-  // Keep it above stdio: it is dup2'ed onto 0/1/2 and then closed.
-  if (slave.get() <= 2) {
-    int moved = ::fcntl(slave.get(), F_DUPFD_CLOEXEC, 3);
-    if (moved < 0) return fail(Error::sys(errno, "fcntl F_DUPFD_CLOEXEC"));
-    slave.reset(moved);
-  }
-  return slave;
+  // Kept above stdio: it is dup2'ed onto 0/1/2 and then closed.
+  return fs::above_stdio(UniqueFd(fd));
 }
 
 // After pivot_root "/dev/ptmx" is the container's: usually a symlink to pts/ptmx of its own

@@ -1,5 +1,5 @@
 // Unit tests for rootless mode's decisions (container/rootless.hpp): which configs may run
-// without a cgroup, and --rootless parsing.
+// without a cgroup, --rootless parsing, and additionalGids for an unprivileged caller.
 #include "cruntime/container/rootless.hpp"
 
 #include <cerrno>
@@ -12,6 +12,7 @@
 
 using cruntime::Error;
 using cruntime::container::asks_for_limits;
+using cruntime::container::check_additional_gids;
 using cruntime::container::resolve_rootless;
 using cruntime::container::runs_without_cgroup;
 namespace cgroup = cruntime::cgroup;
@@ -96,4 +97,17 @@ TEST_CASE("resolve_rootless: true and false force it; anything else is refused",
   CHECK_FALSE(resolve_rootless("false").value_or(true));
   CHECK_FALSE(resolve_rootless("maybe"));
   // auto is exercised by integration/rootless.bats, as an ordinary user.
+}
+
+TEST_CASE("check_additional_gids: refused for an unprivileged caller, allowed for root", "[container]") {
+  spec::User user;
+  CHECK(check_additional_gids(1000, user));  // absent
+  user.additional_gids = std::vector<uint32_t>{};
+  CHECK(check_additional_gids(1000, user));  // empty
+  user.additional_gids = std::vector<uint32_t>{10};
+  CHECK(check_additional_gids(0, user));
+  auto refused = check_additional_gids(1000, user);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().to_string() ==
+        "process.user.additionalGids: cannot set additional groups in a rootless container");
 }

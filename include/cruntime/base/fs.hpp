@@ -1,4 +1,5 @@
-// Host-side file helpers: bounded reads, atomic writes (tmp + fsync + rename), mkdir -p, directory listing.
+// Host-side file helpers: bounded reads, atomic writes (tmp + fsync + rename), mkdir -p, directory
+// listing, pipes for a child's stdio.
 #pragma once
 
 #include <sys/types.h>
@@ -29,5 +30,16 @@ Result<void> write_file_atomic_at(int dir_fd, const std::string& name, std::stri
 Result<void> mkdir_p(const std::string& path, mode_t mode = 0755);
 // Names in a directory, without "." and "..", sorted.
 Result<std::vector<std::string>> list_dir(const std::string& path);
+
+// `fd` itself when above 2, else a CLOEXEC copy at the lowest free fd >= 3 (`fd` is closed): an
+// fd a child will dup2 onto 0/1/2 must not be one of them already (the runtime may have been
+// started with stdio closed).
+Result<UniqueFd> above_stdio(UniqueFd fd);
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+// pipe2(O_CLOEXEC), both ends above_stdio.
+Result<Pipe> make_pipe();
 
 }  // namespace cruntime::fs

@@ -2,6 +2,8 @@
 // may run without a cgroup of its own.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string_view>
 
 #include "cruntime/base/error.hpp"
@@ -25,5 +27,10 @@ Result<bool> asks_for_limits(const spec::Config& config, const cgroup::Layout& l
 // Otherwise the error, naming the field that needs the cgroup when that is the reason.
 Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
                                  const cgroup::Layout& layout, Error error);
+
+// runc (RootlessEUID): a runtime running with an euid other than 0 gives the container's
+// processes no supplementary groups, so a non-empty process.user.additionalGids is refused up
+// front — also where newgidmap left setgroups(2) allowed in the user namespace.
+Result<void> check_additional_gids(uid_t euid, const spec::User& user);
 
 }  // namespace cruntime::container
