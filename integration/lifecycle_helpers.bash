@@ -192,3 +192,19 @@ add_userns() {
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 }
+
+# private_sources: binds of host paths below root-owned 0700 directories, which the container's
+# root (host uid 100000 with add_userns) may not search: /one, the directory $PRIV1/data, and
+# /two, the file $PRIV2/file (the sources themselves are world-readable).
+private_sources() {
+	PRIV1="$BATS_TEST_TMPDIR/private1"
+	PRIV2="$BATS_TEST_TMPDIR/private2"
+	mkdir -m 0700 "$PRIV1" "$PRIV2"
+	mkdir -m 0755 "$PRIV1/data"
+	echo one >"$PRIV1/data/file"
+	echo two >"$PRIV2/file"
+	chmod 0644 "$PRIV1/data/file" "$PRIV2/file"
+	update_config '.mounts += [
+		{"destination": "/one", "type": "bind", "source": "'"$PRIV1/data"'", "options": ["rbind"]},
+		{"destination": "/two", "type": "bind", "source": "'"$PRIV2/file"'", "options": ["bind", "ro"]}]'
+}

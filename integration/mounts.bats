@@ -123,6 +123,90 @@ in-submount" ]
 	for o in nosuid nodev noexec noatime; do has_opt "$opts" "$o" || fail "no $o: $opts"; done
 }
 
+# ---- bind sources a user namespace cannot reach ------------------------------------------------
+
+@test "user namespace: binds from below 0700 root dirs are opened by the runtime; run and exec read them" {
+	add_userns
+	private_sources
+	add_shared_dir
+	set_args sh -c 'cat /one/file /two >/shared/read; exec sleep 1000'
+	rund -0 cr create -b "$BUNDLE" ct
+	# The sources went to the init as fds (runc's mount source fds) and were closed after the
+	# mounts: the created init holds none of them.
+	local pid fds
+	pid="$(pid_of ct)"
+	fds="$(ls -l "/proc/$pid/fd")"
+	echo "$fds"
+	[[ "$fds" != *"$BATS_TEST_TMPDIR/private"* ]]
+	rund -0 cr start ct
+	wait_for_file "$SHARED/read"
+	[ "$(cat "$SHARED/read")" = "one
+two" ]
+	# exec joins the mounts; the container's process holds only its stdio.
+	rund -0 cr exec ct sh -c 'cat /one/file /two; ls /proc/1/fd | sort -n | tr "\n" " "'
+	[ "$output" = "one
+two
+0 1 2 " ]
+}
+
+@test "user namespace: a 0700 bind source itself is mounted but stays closed to the mapped root (runc)" {
+	add_userns
+	local src="$BATS_TEST_TMPDIR/private"
+	mkdir -m 0700 "$src"
+	echo secret >"$src/file"
+	chmod 0644 "$src/file"
+	add_mount '{"destination": "/p", "type": "bind", "source": "'"$src"'", "options": ["rbind"]}'
+	run_sh -0 'stat -c "%u %a" /p; cat /p/file 2>&1; true'
+	echo "$output"
+	# The host's root is nobody in the user namespace: the mode decides, as with runc.
+	[ "$output" = "65534 700
+cat: can't open '/p/file': Permission denied" ]
+}
+
+@test "user namespace: a read-only host mount bound from below a 0700 dir stays locked read-only" {
+	add_userns
+	local private="$BATS_TEST_TMPDIR/private" src="$BATS_TEST_TMPDIR/rosrc"
+	mkdir -m 0700 "$private"
+	mkdir -p "$private/ro" "$src"
+	host_mount --bind "$src" "$private/ro"
+	mount -o remount,bind,ro "$private/ro"
+	add_mount '{"destination": "/locked", "type": "bind", "source": "'"$private/ro"'", "options": ["rbind"]}'
+	# The control: a "ro" the runtime set (not the host) may be lifted by the container's root.
+	add_mount '{"destination": "/own", "type": "bind", "source": "'"$src"'", "options": ["rbind", "ro"]}'
+	update_config '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	run_sh -0 'mount -o remount,bind,rw /locked 2>/dev/null; echo locked=$?
+		mount -o remount,bind,rw /own; echo own=$?; '"$(mi_sh /locked); $(mi_sh /own)"
+	echo "$output"
+	[ "$(sed -n 1,2p <<<"$output")" = "locked=1
+own=0" ]
+	has_opt "$(mi_opts "$(sed -n 3p <<<"$output")")" ro
+	has_opt "$(mi_opts "$(sed -n 4p <<<"$output")")" rw
+}
+
+@test "without a user namespace the same binds work as before" {
+	private_sources
+	run_sh -0 'cat /one/file /two; stat -c %u /one'
+	[ "$output" = "one
+two
+0" ]
+}
+
+@test "user namespace: a missing bind source is one error line naming the mount, nothing left" {
+	add_userns
+	private_sources
+	local index
+	index="$(jq '.mounts | length' "$BUNDLE/config.json")"
+	add_mount '{"destination": "/gone", "type": "bind", "source": "'"$BATS_TEST_TMPDIR/no-such"'",
+		"options": ["rbind"]}'
+	set_args true
+	snapshot_host
+	rund -1 cr run -b "$BUNDLE" ct
+	assert_one_error_line "mounts[$index] (/gone): bind source $BATS_TEST_TMPDIR/no-such: No such file or directory"
+	assert_nothing_left
+}
+
 # ---- new filesystems -------------------------------------------------------------------------
 
 @test "tmpfs with size and mode: the mode, the size limit and the options show inside" {

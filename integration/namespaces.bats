@@ -142,6 +142,21 @@ start_holder() {
 	[ "$(stat -c %u:%g "$SHARED/maps")" = "100000:100000" ]
 }
 
+@test "user namespace unshared after a setns: binds from below 0700 dirs are opened by the runtime" {
+	# A joined namespace takes the init off the one-clone3 path: it unshares the user and mount
+	# namespaces itself (kIdMapRequest) before asking for the mount sources.
+	start_holder --uts
+	add_userns
+	private_sources
+	update_config '.linux.namespaces |= map(select(.type != "uts"))
+		| .linux.namespaces += [{"type": "uts", "path": "/proc/'"$HOLDER"'/ns/uts"}] | del(.hostname)'
+	set_args sh -c 'cat /one/file /two; stat -L -c %i /proc/self/ns/uts'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "one
+two
+$(ns_inode "$HOLDER" uts)" ]
+}
+
 @test "time namespace: timeOffsets are applied to monotonic and boottime" {
 	requires_timens
 	update_config '.linux.namespaces += [{"type": "time"}]

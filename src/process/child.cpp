@@ -16,6 +16,7 @@
 #include "cruntime/process/child_namespaces.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/mount_sources.hpp"
 #include "cruntime/process/payload.hpp"
 #include "cruntime/process/sysctl.hpp"
 #include "cruntime/process/terminal.hpp"
@@ -110,6 +111,9 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   }
   CR_TRY(join_and_unshare(context, sync));
   CR_TRY(second_fork_if_needed(context, sync));
+  // Bind sources the user namespace may not reach, opened by the runtime (mount_sources.cpp);
+  // asked for now, while the runtime may still open our /proc/<pid>/root (not dumpable below).
+  std::vector<UniqueFd> bind_sources = CR_TRY(receive_mount_sources(context, sync));
   // security.md promise 4: from here the init runs the runtime's binary inside the container;
   // an `exec` into the created container must not reach it through /proc/1/exe (CVE-2019-5736).
   // Not earlier: the parent writes our id maps and oom_score_adj through /proc first.
@@ -120,7 +124,12 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
     CR_TRY_CTX(apply_sysctl(*config.linux_config->sysctl), "linux.sysctl");
   }
   bool own_mounts = context.plan.has(CLONE_NEWNS);
-  if (own_mounts) CR_TRY_CTX(rootfs::prepare_rootfs(config, context.rootfs), "rootfs");
+  if (own_mounts) {
+    rootfs::RootfsOptions options = context.rootfs;
+    options.bind_source_fds = borrowed_fds(bind_sources);
+    CR_TRY_CTX(rootfs::prepare_rootfs(config, options), "rootfs");
+  }
+  bind_sources.clear();  // mounted: no handle on the host outlives this step
   CR_TRY(sync.send(MsgType::kHooksRequest));
   CR_TRY(sync.expect(MsgType::kHooksDone));
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)

@@ -13,6 +13,7 @@
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/mount_sources.hpp"
 #include "cruntime/process/oom_score.hpp"
 #include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
@@ -67,6 +68,9 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         break;
       case MsgType::kInitPid:
         CR_TRY(adopt_forked_child(guard, msg));
+        break;
+      case MsgType::kMountSourcesRequest:
+        CR_TRY(send_mount_sources(context, guard.get(), sync));
         break;
       case MsgType::kSeccompFd:
         CR_TRY(forward_seccomp_fd(sync, msg, guard.get(), [&context](pid_t pid, int fd) {

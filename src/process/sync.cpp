@@ -32,6 +32,9 @@ std::string_view msg_type_name(MsgType type) {
     case MsgType::kHooksDone: return "hooks-done";
     case MsgType::kReady: return "ready";
     case MsgType::kError: return "error";
+    case MsgType::kMountSourcesRequest: return "mount-sources-request";
+    case MsgType::kMountSource: return "mount-source";
+    case MsgType::kMountSourcesDone: return "mount-sources-done";
   }
   return "unknown";
 }

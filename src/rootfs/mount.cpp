@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/rootfs/locked_flags.hpp"
@@ -35,19 +36,20 @@ constexpr std::array<std::string_view, 10> kProcOverlays = {
     "/proc/sys/crypto/fips_enabled",
 };
 
-bool is_procfs(const std::string& path) {
+// The filesystem type of a bind source: through the fd the runtime opened when there is one
+// (the path may be out of the user namespace's reach), else by path. 0 when it cannot be told.
+int64_t source_fs_type(const std::string& path, int fd) {
   struct statfs st {};
-  return ::statfs(path.c_str(), &st) == 0 && st.f_type == PROC_SUPER_MAGIC;
+  const int rc = fd >= 0 ? ::fstatfs(fd, &st) : ::statfs(path.c_str(), &st);
+  return rc == 0 ? static_cast<int64_t>(st.f_type) : 0;
 }
 
 // Binds of /sys or of a cgroup filesystem are made read-only recursively when "ro" is asked:
 // their submounts (cgroup controllers, securityfs...) must not stay writable (CVE-2023-25809).
-bool needs_recursive_attrs(const std::string& source) {
+bool needs_recursive_attrs(const std::string& source, int source_fd) {
   if (source == "/sys" || source.starts_with("/sys/")) return true;
-  struct statfs st {};
-  if (::statfs(source.c_str(), &st) != 0) return false;
-  return st.f_type == SYSFS_MAGIC || st.f_type == CGROUP_SUPER_MAGIC ||
-         st.f_type == CGROUP2_SUPER_MAGIC;
+  const auto type = source_fs_type(source, source_fd);
+  return type == SYSFS_MAGIC || type == CGROUP_SUPER_MAGIC || type == CGROUP2_SUPER_MAGIC;
 }
 
 // linux.mountLabel on the filesystems runc labels this way, unless the entry sets its own context.
@@ -59,31 +61,43 @@ void add_mount_label(NewFilesystem& fs, const std::vector<std::string>& label_op
   fs.data.insert(fs.data.end(), label_options.begin(), label_options.end());
 }
 
-// The tree to attach for a bind: the prepared id-mapped one (borrowed), or a fresh clone.
+// The tree to attach for a bind: the prepared id-mapped one (borrowed), or a fresh clone of
+// the source — from the runtime's fd when it opened one. That fd names a mount of our own
+// mount namespace (open_tree refuses another namespace's), and the clone keeps the flags the
+// kernel locked when the namespace was copied for the user namespace (mount_namespaces(7)).
 Result<UniqueFd> bind_tree(const std::string& source, const MountOptions& options,
-                           int idmapped_tree) {
-  if (idmapped_tree >= 0) return UniqueFd();
+                           const PreparedMount& prepared) {
+  if (prepared.idmapped_tree >= 0) return UniqueFd();
+  if (prepared.source_fd >= 0) return clone_mount_tree(prepared.source_fd, "", options.is_rbind);
   return clone_mount_tree(AT_FDCWD, source, options.is_rbind);
 }
 
+// A prepared tree or source is stat'ed through its fd: the source path may not be reachable
+// from a user namespace (and it is the inode that gets mounted).
+int stat_bind_source(const std::string& source, const PreparedMount& prepared, struct stat& st) {
+  if (prepared.idmapped_tree >= 0) return ::fstat(prepared.idmapped_tree, &st);
+  if (prepared.source_fd >= 0) return ::fstat(prepared.source_fd, &st);
+  return ::stat(source.c_str(), &st);
+}
+
 Result<void> mount_bind(const MountContext& context, const spec::Mount& mount,
-                        const MountOptions& options, const std::string& dest, int idmapped_tree) {
+                        const MountOptions& options, const std::string& dest,
+                        const PreparedMount& prepared) {
   if (!mount.source || mount.source->empty()) return fail_msg("bind mount without a source");
   const std::string source = bind_source_path(context.bundle, mount);
   struct stat st {};
-  // A prepared tree is stat'ed through its fd: the source path may not be reachable from a
-  // user namespace (and it is the inode that gets mounted).
-  const int rc = idmapped_tree >= 0 ? ::fstat(idmapped_tree, &st) : ::stat(source.c_str(), &st);
-  if (rc != 0) return fail(Error::sys(errno, "bind source " + source));
+  if (stat_bind_source(source, prepared, st) != 0) {
+    return fail(Error::sys(errno, "bind source " + source));
+  }
   MountTarget target = CR_TRY(open_mount_target(context, dest, !S_ISDIR(st.st_mode)));
-  CR_TRY(check_mount_target(context, target.fd.get(), "bind", source));
+  CR_TRY(check_mount_target(context, target.fd.get(), "bind", source, prepared.source_fd));
 
-  UniqueFd owned = CR_TRY(bind_tree(source, options, idmapped_tree));
-  const int tree = owned ? owned.get() : idmapped_tree;
+  UniqueFd owned = CR_TRY(bind_tree(source, options, prepared));
+  const int tree = owned ? owned.get() : prepared.idmapped_tree;
   // Flags go on before the bind is visible, so a "ro" bind is never writable in the container.
   // mount_setattr changes only the flags named; in a user namespace, a flag the source's mount
   // has locked stays on even when the entry asks to clear it (as runc does).
-  const bool recursive = options.is_rbind && needs_recursive_attrs(source);
+  const bool recursive = options.is_rbind && needs_recursive_attrs(source, prepared.source_fd);
   CR_TRY_CTX(set_bind_attr(tree, mount_attr_of(options.flags, options.clear_flags), recursive,
                            context.user_ns),
              "set the bind's flags");
@@ -187,7 +201,7 @@ Result<MountTarget> open_mount_target(const MountContext& context, const std::st
 }
 
 Result<void> check_mount_target(const MountContext& context, int target_fd, const std::string& type,
-                                const std::string& bind_source) {
+                                const std::string& bind_source, int bind_source_fd) {
   const std::string real = CR_TRY(fd_path(target_fd));
   const std::string& root = context.rootfs;
   if (real == root) return fail_msg("the mount target is the rootfs itself");
@@ -197,7 +211,9 @@ Result<void> check_mount_target(const MountContext& context, int target_fd, cons
   const std::string in_root = real.substr(root.size());
   if (in_root == "/proc") {
     if (type == "proc" && bind_source.empty()) return {};
-    if (!bind_source.empty() && is_procfs(bind_source)) return {};
+    if (!bind_source.empty() && source_fs_type(bind_source, bind_source_fd) == PROC_SUPER_MAGIC) {
+      return {};
+    }
     return fail_msg("\"/proc\" cannot be mounted because {} is not of type proc",
                     bind_source.empty() ? type : bind_source);
   }
@@ -216,12 +232,12 @@ Result<void> attach_with_propagation(int mount_fd, int target_fd, const MountOpt
 }
 
 Result<void> mount_entry(const MountContext& context, const spec::Mount& mount,
-                         int idmapped_tree) {
+                         const PreparedMount& prepared) {
   static const std::vector<std::string> kNoOptions;
   const auto& list = mount.options ? *mount.options : kNoOptions;
   MountOptions options = CR_TRY(parse_mount_options(list, mount.type.value_or("")));
   const bool idmapped = options.idmap || mount.uid_mappings || mount.gid_mappings;
-  if (idmapped && (!options.is_bind || idmapped_tree < 0)) {
+  if (idmapped && (!options.is_bind || prepared.idmapped_tree < 0)) {
     // validate() lets only binds through; the tree is built by the runtime before clone.
     return fail_msg("id-mapped mount was not prepared (only bind mounts can be id-mapped)");
   }
@@ -236,7 +252,7 @@ Result<void> mount_entry(const MountContext& context, const spec::Mount& mount,
       log::warn("mounts: {}: filesystem options \"{}\" mean nothing on a bind mount and are ignored",
                 dest, options.data);
     }
-    return mount_bind(context, mount, options, dest, idmapped_tree);
+    return mount_bind(context, mount, options, dest, prepared);
   }
   if (type == "proc" || type == "sysfs") return mount_proc_or_sysfs(context, mount, options, dest);
   if (type == "cgroup") return mount_cgroup(context, mount, options, dest);

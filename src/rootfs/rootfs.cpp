@@ -43,8 +43,10 @@ Result<void> mount_config_entries(const spec::Config& config, const RootfsOption
     if (mounts[i].type == "proc" && !options.namespaces.pid) {
       log::debug("mounts[{}]: no new pid namespace, so this proc shows the host's processes", i);
     }
-    const int idmapped = i < options.idmapped_trees.size() ? options.idmapped_trees[i] : -1;
-    CR_TRY_CTX(mount_entry(context, mounts[i], idmapped), "mounts[{}] ({})", i,
+    PreparedMount prepared;
+    if (i < options.idmapped_trees.size()) prepared.idmapped_tree = options.idmapped_trees[i];
+    if (i < options.bind_source_fds.size()) prepared.source_fd = options.bind_source_fds[i];
+    CR_TRY_CTX(mount_entry(context, mounts[i], prepared), "mounts[{}] ({})", i,
                mounts[i].destination);
   }
   return {};

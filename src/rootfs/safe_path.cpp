@@ -126,6 +126,15 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags,
   return UniqueFd(fd);
 }
 
+Result<UniqueFd> open_in_root_as_written(int root_fd, std::string_view path, int flags) {
+  std::string_view rest = path;
+  while (rest.starts_with('/')) rest.remove_prefix(1);
+  const std::string relative = rest.empty() ? std::string(".") : std::string(rest);
+  int fd = raw_openat2(root_fd, relative.c_str(), flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0) return fail(Error::sys(errno, fmt::format("open {}", path)));
+  return UniqueFd(fd);
+}
+
 Result<UniqueFd> mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode) {
   std::string current = clean_path(path);
   for (int hops = 0; hops <= kMaxLinkHops; ++hops) {

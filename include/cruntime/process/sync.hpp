@@ -6,6 +6,10 @@
 //                        <-- kIdMapDone        maps written to the child
 //  kInitPid{pid}         -->                   only after a second fork (new/joined pid or time ns);
 //                                              the grandchild is the init from here on
+//  kMountSourcesRequest  -->                   only with a user and a mount namespace and binds:
+//                        <-- kMountSource{i}+fd  per bind source mounts[i] the runtime could open
+//                                              (O_PATH, from /proc/<init>/root); none for the rest
+//                        <-- kMountSourcesDone
 //  kSeccompFd + fd       -->                   only with a notify action: parent sends the fd to
 //                        <-- kSeccompDone      linux.seccomp.listenerPath
 //  kHooksRequest         -->                   run prestart + createRuntime
@@ -51,6 +55,9 @@ enum class MsgType : uint32_t {
   kHooksDone,
   kReady,
   kError,
+  kMountSourcesRequest,
+  kMountSource,
+  kMountSourcesDone,
 };
 
 std::string_view msg_type_name(MsgType type);

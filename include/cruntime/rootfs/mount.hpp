@@ -29,13 +29,22 @@ struct MountContext {
   std::vector<std::string> mount_label_options;
 };
 
+// What the runtime prepared on the host for one entry (borrowed fds; -1 when none).
+struct PreparedMount {
+  // The detached id-mapped tree of an id-mapped bind (process::prepare_idmapped_mounts),
+  // attached instead of a clone of the source.
+  int idmapped_tree = -1;
+  // An O_PATH fd of a bind source, opened by the runtime inside the init's mount namespace
+  // (open_bind_source): the source is cloned from it, as the user namespace may not reach the
+  // path. The path still names it in messages.
+  int source_fd = -1;
+};
+
 // Mount one entry in runc's order: the target is resolved (or created to match the source: a
 // directory, or an empty file for a file bind) inside the rootfs, the mount is built detached
 // with its attributes, attached onto the target fd, then its propagation is changed.
-// `idmapped_tree` is the detached id-mapped tree the runtime prepared for an id-mapped bind
-// (process::prepare_idmapped_mounts), used instead of cloning the source; -1 for other entries.
 Result<void> mount_entry(const MountContext& context, const spec::Mount& mount,
-                         int idmapped_tree = -1);
+                         const PreparedMount& prepared = {});
 
 // A bind source as a host path: absolute as given, relative ones from the bundle.
 std::string bind_source_path(const std::string& bundle, const spec::Mount& mount);
@@ -62,9 +71,10 @@ Result<MountTarget> open_mount_target(const MountContext& context, const std::st
 
 // runc's /proc rules on the target as resolved (symlinks included): only proc, or a bind of a
 // procfs, at /proc itself; under /proc only the lxcfs-style overlays. Also refuses a target that
-// resolved to the rootfs itself or outside it. `bind_source` is empty for a new filesystem.
+// resolved to the rootfs itself or outside it. `bind_source` is empty for a new filesystem;
+// `bind_source_fd`, when not -1, is the source's fd to look at instead of its path.
 Result<void> check_mount_target(const MountContext& context, int target_fd, const std::string& type,
-                                const std::string& bind_source);
+                                const std::string& bind_source, int bind_source_fd = -1);
 
 // fsopen parameters for a new filesystem of the entry's type, data and flags. Without
 // `keep_readonly` the "ro" is left for finalize_rootfs.

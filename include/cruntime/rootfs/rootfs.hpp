@@ -29,6 +29,10 @@ struct RootfsOptions {
   // Per config.json mounts[i]: the detached id-mapped tree the runtime built before clone
   // (borrowed, inherited through clone), or -1. Empty when no mount is id-mapped.
   std::vector<int> idmapped_trees = {};
+  // Per config.json mounts[i]: an O_PATH fd of the bind source, opened by the runtime in the
+  // init's mount namespace for a container with a user namespace (borrowed), or -1. Empty when
+  // the runtime opened none.
+  std::vector<int> bind_source_fds = {};
   // v1/hybrid hosts with a `cgroup` mount: the container's own cgroup per hierarchy
   // (cgroup_v1_binds over its cgroup::Manager), made by the runtime before clone.
   std::vector<CgroupBind> cgroup_binds = {};

@@ -32,6 +32,10 @@ Result<std::string> fd_path(int fd);
 Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags = O_PATH,
                               uint64_t extra_resolve = 0);
 
+// The same without the lexical cleanup: the kernel resolves every ".." (after a symlink, from
+// the link's target), as a plain open of that path would. For host paths (bind sources).
+Result<UniqueFd> open_in_root_as_written(int root_fd, std::string_view path, int flags = O_PATH);
+
 // mkdir -p inside the root; returns an O_PATH|O_DIRECTORY fd of the directory. A dangling symlink
 // on the way is followed (inside the root) and its target created, like mkdir -p through a link.
 // Fails with ENOTDIR when a component exists and is not a directory.
