@@ -26,6 +26,19 @@ host_has_apparmor() {
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]
 }
 
+# bats 1.8 cannot skip from setup_file (a skip there fails the file), so setup_file records why
+# the file cannot run in CLIENT_SKIP and returns early, and every test's setup calls
+# skip_unless_ready, which skips with that reason.
+cannot_run() {
+	CLIENT_SKIP="$*"
+	export CLIENT_SKIP
+	return 1
+}
+
+skip_unless_ready() {
+	[ -z "${CLIENT_SKIP:-}" ] || skip "$CLIENT_SKIP"
+}
+
 # Skip unless running as root (state roots under /run, mounts and namespaces need it).
 requires_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
@@ -400,6 +413,22 @@ requires_idmap_fs() {
 	done
 }
 
+# mounts_under DIR [PID]: the mount points below DIR in the mount namespace of PID (default:
+# this shell's), deepest first.
+mounts_under() {
+	awk -v d="$1/" 'index($5, d) == 1 { print $5 }' "/proc/${2:-self}/mountinfo" | sort -r -u
+}
+
+# unmount_under DIR: unmount every mount point below DIR (deepest first). Only ever called
+# with a test file's own directories.
+unmount_under() {
+	local dir=$1 mp
+	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	mounts_under "$dir" | while read -r mp; do
+		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
+	done
+}
+
 # wait_for_exit PID [SECONDS]: until PID is gone or a zombie (default 10 s); a killed process
 # may take a moment to die on a loaded machine.
 wait_for_exit() {
@@ -414,4 +443,75 @@ wait_for_exit() {
 		tries=$((tries - 1))
 	done
 	fail "process $pid still alive: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+}
+
+# ---- a throwaway unprivileged user (rootless tests) ----------------------------------------
+
+# How many subordinate uids and gids the test user gets (useradd's default SUB_UID_COUNT).
+TEST_USER_SUBIDS=65536
+
+# subid_free_start: the first id above every range in /etc/subuid and /etc/subgid, and at
+# least 100000 (useradd's SUB_UID_MIN), so that the new range overlaps nobody's.
+subid_free_start() {
+	cat /etc/subuid /etc/subgid 2>/dev/null |
+		awk -F: 'NF == 3 && $2 + $3 > max { max = $2 + $3 }
+			END { printf "%d\n", (max > 100000 ? max : 100000) }'
+}
+
+# test_user_add NAME BASE: an ordinary user NAME with its home at BASE/home, an
+# XDG_RUNTIME_DIR at BASE/xdg (0700, its own) and TEST_USER_SUBIDS subordinate uids and gids
+# from subid_free_start (useradd's own allocation is off, so the range is the one chosen
+# here). BASE must be reachable by the user. Sets and exports TEST_USER, TEST_USER_UID,
+# TEST_USER_HOME, TEST_USER_XDG and TEST_USER_SUBID (the first subordinate id).
+test_user_add() {
+	local name=$1 base=$2
+	useradd --create-home --home-dir "$base/home" --shell /bin/sh \
+		-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$name" || fail "useradd $name failed" || return 1
+	TEST_USER="$name"
+	TEST_USER_UID="$(id -u "$name")"
+	TEST_USER_HOME="$base/home"
+	TEST_USER_XDG="$base/xdg"
+	TEST_USER_SUBID="$(subid_free_start)"
+	export TEST_USER TEST_USER_UID TEST_USER_HOME TEST_USER_XDG TEST_USER_SUBID
+	local last=$((TEST_USER_SUBID + TEST_USER_SUBIDS - 1))
+	usermod --add-subuids "$TEST_USER_SUBID-$last" --add-subgids "$TEST_USER_SUBID-$last" "$name" ||
+		fail "usermod --add-subuids $TEST_USER_SUBID-$last $name failed" || return 1
+	mkdir -m 0700 "$TEST_USER_XDG"
+	chown "$name:" "$TEST_USER_XDG"
+}
+
+# test_user_pids: live processes (zombies aside) running as TEST_USER or as one of its
+# subordinate uids (a container's uid 1000 is one of those on the host).
+test_user_pids() {
+	local f key val uid state last=$((TEST_USER_SUBID + TEST_USER_SUBIDS))
+	for f in /proc/[0-9]*/status; do
+		uid="" state=""
+		# State: comes before Uid: (proc(5)); bash's read forks nothing for ~200 processes.
+		while read -r key val _; do
+			case "$key" in
+			State:) state=$val ;;
+			Uid:) uid=$val && break ;;
+			esac
+		done 2>/dev/null <"$f"
+		[ -n "$uid" ] && [ "$state" != Z ] || continue
+		if [ "$uid" -eq "$TEST_USER_UID" ] || { [ "$uid" -ge "$TEST_USER_SUBID" ] && [ "$uid" -lt "$last" ]; }; then
+			f="${f#/proc/}"
+			echo "${f%/status}"
+		fi
+	done
+	return 0
+}
+
+# test_user_del: kill what is left of TEST_USER's processes (by pid, see test_user_pids) and
+# remove the user; userdel also drops its /etc/subuid and /etc/subgid lines. Fails when a
+# process survives or a subordinate range is still there.
+test_user_del() {
+	[ -n "${TEST_USER:-}" ] && id -u "$TEST_USER" >/dev/null 2>&1 || return 0
+	local pid left=""
+	for pid in $(test_user_pids); do kill -KILL "$pid" 2>/dev/null || true; done
+	for pid in $(test_user_pids); do wait_for_exit "$pid" 10 || left+=" $pid"; done
+	# -f: a killed process may carry the uid until the host's init reaps it.
+	userdel -f "$TEST_USER" || left+=" (userdel failed)"
+	grep -q "^$TEST_USER:" /etc/subuid /etc/subgid 2>/dev/null && left+=" (subordinate ids)"
+	[ -z "$left" ] || fail "user $TEST_USER: left behind:$left"
 }

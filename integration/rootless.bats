@@ -10,37 +10,32 @@ IDS_PROBE="${IDS_PROBE:-$BUILD_DIR/integration/ids-probe}"
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	RL_USER="crrl$$"
-	useradd --no-create-home --shell /bin/sh "$RL_USER"
-	RL_UID="$(id -u "$RL_USER")"
 	# Everything the user touches lives under a directory it can reach (bats' own temporary
-	# directories are root's, mode 0700).
+	# directories are root's, mode 0700); test_user_add puts its home and XDG_RUNTIME_DIR there.
 	RL_DIR="$(mktemp -d /tmp/cruntime-rootless.XXXXXX)"
 	chmod 0755 "$RL_DIR"
+	export RL_DIR
+	test_user_add "crrl$$" "$RL_DIR" || return 1
+	RL_USER="$TEST_USER"
+	RL_UID="$TEST_USER_UID"
+	export RL_USER RL_UID
 	cp "$CRUNTIME" "$RL_DIR/cruntime"
 	chmod 0755 "$RL_DIR/cruntime"
-	mkdir -m 0700 "$RL_DIR/xdg"
-	chown "$RL_USER:" "$RL_DIR/xdg"
-	export RL_USER RL_UID RL_DIR
-	# Subordinate ids for the newuidmap/newgidmap cases at the end of the file: useradd already
-	# grants a range when /etc/subuid and /etc/subgid exist (login.defs SUB_UID_*), else one is
-	# added. userdel in teardown_file removes the user's ranges with the user.
-	grep -q "^$RL_USER:" /etc/subuid 2>/dev/null || usermod --add-subuids 200000-265535 "$RL_USER"
-	grep -q "^$RL_USER:" /etc/subgid 2>/dev/null || usermod --add-subgids 200000-265535 "$RL_USER"
+	# Subordinate ids for the newuidmap/newgidmap cases at the end of the file: test_user_add
+	# granted one range of TEST_USER_SUBIDS uids and gids, which userdel removes with the user.
 	RL_GID="$(id -g "$RL_USER")"
-	RL_SUBUID="$(awk -F: -v u="$RL_USER" '$1 == u && $3 >= 65536 { print $2; exit }' /etc/subuid)"
-	RL_SUBGID="$(awk -F: -v u="$RL_USER" '$1 == u && $3 >= 65536 { print $2; exit }' /etc/subgid)"
+	RL_SUBUID="$TEST_USER_SUBID"
+	RL_SUBGID="$TEST_USER_SUBID"
 	export RL_GID RL_SUBUID RL_SUBGID
 }
 
 teardown_file() {
-	[ -n "${RL_USER:-}" ] || return 0
+	[ -n "${RL_DIR:-}" ] || return 0
 	# Whatever a failed test left: the user's containers go with the user's processes.
-	local pid
-	for pid in $(pgrep -u "$RL_USER" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-	# -f: a zombie of a killed container may still carry the uid until init reaps it.
-	userdel -f "$RL_USER" 2>/dev/null || true
+	local rc=0
+	test_user_del || rc=1
 	rm -rf "${RL_DIR:?}"
+	return "$rc"
 }
 
 setup() {

@@ -20,19 +20,6 @@ fail() {
 	return 1
 }
 
-# bats 1.8 cannot skip from setup_file (a skip there fails the file), so setup_file records why
-# the file cannot run in CLIENT_SKIP and returns early, and every test's setup calls
-# skip_unless_ready, which skips with that reason.
-cannot_run() {
-	CLIENT_SKIP="$*"
-	export CLIENT_SKIP
-	return 1
-}
-
-skip_unless_ready() {
-	[ -z "${CLIENT_SKIP:-}" ] || skip "$CLIENT_SKIP"
-}
-
 # requires CMD...: every command is on PATH, or cannot_run.
 requires() {
 	local cmd
@@ -181,17 +168,6 @@ clients_setup_file() {
 		[ -e "$d" ] || CLIENT_CREATED_SHARED+="$d "
 	done
 	export CLIENT_DATA CLIENT_RUN CLIENT_CGROUP CLIENT_CREATED_SHARED
-}
-
-# unmount_under DIR: unmount every mount point below DIR (deepest first). Only ever called
-# with this file's own directories.
-unmount_under() {
-	local dir=$1 mp
-	[ -n "$dir" ] && [ -d "$dir" ] || return 0
-	awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r -u |
-		while read -r mp; do
-			umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
-		done
 }
 
 # remove_cgroups NAME: rmdir the (empty) cgroup NAME and its subgroups in every hierarchy; the

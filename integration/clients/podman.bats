@@ -23,51 +23,6 @@ teardown() {
 	pm rm --all --force --time 0 >/dev/null 2>&1 || true
 }
 
-# wait_log NAME TEXT: wait (≤10 s) until the container's log contains TEXT (used as "ready").
-wait_log() {
-	local _
-	for _ in $(seq 50); do
-		pm logs "$1" 2>&1 | grep -qF -- "$2" && return 0
-		sleep 0.2
-	done
-	fail "container $1 never logged '$2': $(pm logs "$1" 2>&1)"
-}
-
-NOT_FOUND=': OCI runtime attempted to invoke a command that was not found'
-DENIED=': OCI permission denied'
-
-# check_exec_errors MODE PODMAN-CMD...: PODMAN-CMD /nope and PODMAN-CMD nope exit 127,
-# PODMAN-CMD /noexec 126, with the messages podman builds from the runtime's error. MODE json:
-# the runtime is in runtime_supports_json and podman quotes the `msg` of its JSON log record
-# (the exact text runc gives); text: podman quotes the runtime's stderr line via conmon.
-check_exec_errors() {
-	# shellcheck disable=SC2034 # read by pm
-	local mode="$1" PODMAN_CONF="containers-$1.conf"
-	shift
-	run -127 "$@" /nope
-	if [ "$mode" = json ]; then
-		[[ "$output" =~ exec:\ \"/nope\":\ (stat\ /nope:\ )?no\ such\ file\ or\ directory"$NOT_FOUND"$ ]] ||
-			fail "$mode: /nope: $output"
-	else
-		[[ "$output" == *'/nope'*'no such file or directory'*"$NOT_FOUND" ]] || fail "$mode: /nope: $output"
-	fi
-
-	run -127 "$@" nope
-	if [ "$mode" = json ]; then
-		[[ "$output" == *'exec: "nope": executable file not found in $PATH'"$NOT_FOUND" ]] ||
-			fail "$mode: nope: $output"
-	else
-		[[ "$output" == *'nope'*'executable file not found in $PATH'*"$NOT_FOUND" ]] || fail "$mode: nope: $output"
-	fi
-
-	run -126 "$@" /noexec
-	if [ "$mode" = json ]; then
-		[[ "$output" == *'exec: "/noexec": permission denied'"$DENIED" ]] || fail "$mode: /noexec: $output"
-	else
-		[[ "$output" == *'/noexec'*'permission denied'*"$DENIED" ]] || fail "$mode: /noexec: $output"
-	fi
-}
-
 @test "podman run: the container's output and exit code, as PID 1 of its own PID namespace" {
 	run pm_run --rm "$PODMAN_IMAGE" sh -c 'echo "pid $$ $(cat /proc/1/comm)"; exit 3'
 	[ "$status" -eq 3 ] || fail "exit code $status, output: $output"
@@ -362,7 +317,7 @@ check_exec_errors() {
 	ids="$(pm ps --all --quiet --no-trunc)"
 	podman_cleanup || fail "cleanup had to force something (see above)"
 	[ -z "$(podman_conmon_pids)" ] || fail "conmon left: $(podman_conmon_pids)"
-	[ -z "$(podman_mounts)" ] || fail "mounts left: $(podman_mounts)"
+	[ -z "$(mounts_under "$PODMAN_DIR")" ] || fail "mounts left: $(mounts_under "$PODMAN_DIR")"
 	[ -z "$(podman_cgroups)" ] || fail "cgroups left: $(podman_cgroups)"
 	[ "$(podman_links)" = "$(cat "$PODMAN_DIR/links.before")" ] || fail "new links: $(podman_links)"
 	local netconf

@@ -85,10 +85,23 @@ podman_write_config() {
 	EOF
 }
 
-# pm ARGS...: podman with this file's isolated configuration and the runtime under test.
-# PODMAN_CONF=containers-json.conf / containers-text.conf picks a variant (podman_write_config).
+# as_podman_user CMD...: CMD as it is, or, with PODMAN_USER set (podman_rootless.bats: the user
+# test_user_add made), CMD as that user, in its home, with nothing of root's environment.
+as_podman_user() {
+	if [ -z "${PODMAN_USER:-}" ]; then
+		"$@"
+		return
+	fi
+	runuser -u "$PODMAN_USER" -- env -i -C "$TEST_USER_HOME" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME="$TEST_USER_HOME" \
+		USER="$PODMAN_USER" LOGNAME="$PODMAN_USER" XDG_RUNTIME_DIR="$TEST_USER_XDG" "$@"
+}
+
+# pm ARGS...: podman with this file's isolated configuration and the runtime under test, as
+# root or rootless (as_podman_user). PODMAN_CONF=containers-json.conf / containers-text.conf
+# picks a variant (podman_write_config).
 pm() {
-	CONTAINERS_CONF="$PODMAN_DIR/${PODMAN_CONF:-containers.conf}" \
+	as_podman_user env CONTAINERS_CONF="$PODMAN_DIR/${PODMAN_CONF:-containers.conf}" \
 		CONTAINERS_STORAGE_CONF="$PODMAN_DIR/storage.conf" \
 		CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf" \
 		TMPDIR="$PODMAN_DIR/gotmp" \
@@ -177,11 +190,6 @@ podman_links() {
 	return 0
 }
 
-# podman_mounts: mount points under our directory, deepest first.
-podman_mounts() {
-	awk -v d="$PODMAN_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
-}
-
 # podman_cgroups: cgroup dirs under our cgroup parent in every hierarchy, deepest first.
 podman_cgroups() {
 	local h
@@ -203,7 +211,7 @@ podman_cleanup() {
 		kill -KILL "$pid" 2>/dev/null || true
 		rc=1
 	done
-	for m in $(podman_mounts); do
+	for m in $(mounts_under "$PODMAN_DIR"); do
 		echo "cleanup: unmounting leftover $m" >&2
 		umount -l "$m" || true
 		rc=1
@@ -232,6 +240,51 @@ podman_teardown_file() {
 }
 
 # ---- small assertions --------------------------------------------------------------------
+
+NOT_FOUND=': OCI runtime attempted to invoke a command that was not found'
+DENIED=': OCI permission denied'
+
+# check_exec_errors MODE PODMAN-CMD...: PODMAN-CMD /nope and PODMAN-CMD nope exit 127,
+# PODMAN-CMD /noexec 126, with the messages podman builds from the runtime's error. MODE json:
+# the runtime is in runtime_supports_json and podman quotes the `msg` of its JSON log record
+# (the exact text runc gives); text: podman quotes the runtime's stderr line via conmon.
+check_exec_errors() {
+	# shellcheck disable=SC2034 # read by pm
+	local mode="$1" PODMAN_CONF="containers-$1.conf"
+	shift
+	run -127 "$@" /nope
+	if [ "$mode" = json ]; then
+		[[ "$output" =~ exec:\ \"/nope\":\ (stat\ /nope:\ )?no\ such\ file\ or\ directory"$NOT_FOUND"$ ]] ||
+			fail "$mode: /nope: $output"
+	else
+		[[ "$output" == *'/nope'*'no such file or directory'*"$NOT_FOUND" ]] || fail "$mode: /nope: $output"
+	fi
+
+	run -127 "$@" nope
+	if [ "$mode" = json ]; then
+		[[ "$output" == *'exec: "nope": executable file not found in $PATH'"$NOT_FOUND" ]] ||
+			fail "$mode: nope: $output"
+	else
+		[[ "$output" == *'nope'*'executable file not found in $PATH'*"$NOT_FOUND" ]] || fail "$mode: nope: $output"
+	fi
+
+	run -126 "$@" /noexec
+	if [ "$mode" = json ]; then
+		[[ "$output" == *'exec: "/noexec": permission denied'"$DENIED" ]] || fail "$mode: /noexec: $output"
+	else
+		[[ "$output" == *'/noexec'*'permission denied'*"$DENIED" ]] || fail "$mode: /noexec: $output"
+	fi
+}
+
+# wait_log NAME TEXT: wait (≤10 s) until the container's log contains TEXT (used as "ready").
+wait_log() {
+	local _
+	for _ in $(seq 50); do
+		pm logs "$1" 2>&1 | grep -qF -- "$2" && return 0
+		sleep 0.2
+	done
+	fail "container $1 never logged '$2': $(pm logs "$1" 2>&1)"
+}
 
 # pm_wait_running NAME: wait (≤10 s) until the container's state is "running".
 pm_wait_running() {
