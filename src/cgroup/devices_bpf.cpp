@@ -18,6 +18,7 @@
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/sys/proc.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -104,19 +105,6 @@ Result<UniqueFd> program_by_id(uint32_t id) {
     return UniqueFd();
   }
   return fail(Error::sys(errno, fmt::format("bpf(BPF_PROG_GET_FD_BY_ID, {})", id)));
-}
-
-// Not the initial user namespace, whose uid_map is the whole range: "0 0 4294967295" (the
-// same test as cli/globals.cpp, which the cgroup layer cannot reach).
-bool in_user_namespace() {
-  auto text = fs::read_file("/proc/self/uid_map", size_t{64} * 1024);
-  if (!text) return false;  // no /proc: assume the initial namespace, as moby/sys/userns does
-  unsigned long long inside = 1, outside = 1, count = 0;
-  int consumed = 0;
-  const int fields =
-      std::sscanf(text->c_str(), "%llu %llu %llu %n", &inside, &outside, &count, &consumed);
-  return !(fields == 3 && inside == 0 && outside == 0 && count == UINT32_MAX &&
-           static_cast<size_t>(consumed) == text->size());
 }
 
 Result<void> load_and_replace(int cgroup_fd, std::span<const bpf_insn> program) {
@@ -221,7 +209,7 @@ Result<void> apply_device_filter(
                attached.error().to_string());
     return {};
   }
-  if (!attached && attached.error().code() == EPERM && in_user_namespace()) {
+  if (!attached && attached.error().code() == EPERM && !sys::in_initial_user_namespace()) {
     // bpf(2) belongs to the initial user namespace. Like runc (canSkipEBPFError), run without a
     // filter there rather than not at all: such a container cannot mknod, and the host's
     // device nodes it can reach are the ones its owner could open anyway.

@@ -6,9 +6,7 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
-#include "cruntime/base/fs.hpp"
 
 namespace cruntime::cli {
 namespace {
@@ -29,17 +27,6 @@ constexpr std::array kGlobalOptions = {
     OptionSpec{"help", 'h', OptionKind::kBool, "", "show help"},
     OptionSpec{"version", 'v', OptionKind::kBool, "", "print the version"},
 };
-
-// The initial user namespace maps the whole 32-bit range onto itself: "0 0 4294967295".
-bool running_in_user_namespace() {
-  auto text = fs::read_file("/proc/self/uid_map", 64 * 1024);
-  if (!text) return false;  // no /proc: assume the initial namespace, as moby/sys/userns does
-  std::istringstream in(*text);
-  std::string inside, outside, count;
-  in >> inside >> outside >> count;
-  std::string extra;
-  return !(inside == "0" && outside == "0" && count == "4294967295" && !(in >> extra));
-}
 
 // runc silently treats an empty --log-format as "text"; we call it what it is, a bad value.
 Result<log::Format> parse_log_format(std::string_view text) {
@@ -64,7 +51,7 @@ ProcessEnv current_process_env() {
   std::filesystem::path cwd = std::filesystem::current_path(ec);
   if (!ec) env.cwd = cwd.string();
   env.euid = geteuid();
-  if (env.euid == 0) env.in_user_namespace = running_in_user_namespace();
+  if (env.euid == 0) env.in_user_namespace = !container::in_initial_user_namespace();
   if (const char* xdg = std::getenv("XDG_RUNTIME_DIR")) env.xdg_runtime_dir = xdg;
   if (const char* user = std::getenv("USER")) env.user = user;
   return env;

@@ -11,20 +11,11 @@
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/resources_v2.hpp"
+#include "cruntime/container/operations.hpp"
+#include "cruntime/sys/proc.hpp"
 
 namespace cruntime::container {
 namespace {
-
-// The initial user namespace maps every id onto itself: "0 0 4294967295" (user_namespaces(7)).
-bool in_initial_user_namespace() {
-  auto map = fs::read_file("/proc/self/uid_map");
-  if (!map) return true;  // no /proc to tell: assume the common case
-  std::vector<std::string> parts;
-  for (std::string& field : strings::split(strings::trim(*map), ' ')) {
-    if (!field.empty()) parts.push_back(std::move(field));
-  }
-  return parts.size() == 3 && parts[0] == "0" && parts[1] == "0" && parts[2] == "4294967295";
-}
 
 bool is_permission_error(const Error& error) {
   return error.code() == EACCES || error.code() == EPERM || error.code() == EROFS;
@@ -32,11 +23,13 @@ bool is_permission_error(const Error& error) {
 
 }  // namespace
 
+bool in_initial_user_namespace() { return sys::in_initial_user_namespace(); }
+
 Result<bool> resolve_rootless(std::string_view mode) {
   if (mode == "true") return true;
   if (mode == "false") return false;
   if (mode != "auto") return fail_msg("invalid --rootless value \"{}\"", mode);
-  return ::geteuid() != 0 || !in_initial_user_namespace();
+  return ::geteuid() != 0 || !sys::in_initial_user_namespace();
 }
 
 Result<bool> asks_for_limits(const spec::Config& config, const cgroup::Layout& layout) {

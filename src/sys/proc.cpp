@@ -2,6 +2,8 @@
 #include "cruntime/sys/proc.hpp"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "cruntime/base/fs.hpp"
@@ -77,6 +79,17 @@ bool is_alive(pid_t pid, uint64_t start_time) {
   // A zombie has exited already; only its parent's wait is missing.
   if (stat->state == 'Z' || stat->state == 'X') return false;
   return stat->start_time == start_time;
+}
+
+bool in_initial_user_namespace() {
+  auto text = fs::read_file("/proc/self/uid_map", size_t{64} * 1024);
+  if (!text) return true;
+  unsigned long long inside = 1, outside = 1, count = 0;
+  int consumed = 0;
+  const int fields =
+      std::sscanf(text->c_str(), "%llu %llu %llu %n", &inside, &outside, &count, &consumed);
+  return fields == 3 && inside == 0 && outside == 0 && count == UINT32_MAX &&
+         static_cast<size_t>(consumed) == text->size();
 }
 
 Result<size_t> thread_count() {

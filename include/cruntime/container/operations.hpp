@@ -25,6 +25,10 @@ struct GlobalOptions {
   std::string rootless = "auto";  // true | false | auto
 };
 
+// The caller is in the initial user namespace (the CLI's default state root depends on it,
+// cli-contract §2; rootless auto, too).
+bool in_initial_user_namespace();
+
 // Container ids: non-empty, [A-Za-z0-9_+.-], not "." or "..", at most 1024 bytes.
 Result<void> validate_id(std::string_view id);
 

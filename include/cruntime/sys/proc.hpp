@@ -1,4 +1,5 @@
-// /proc readers: a process' state and start time (pid-reuse detection) and our own thread count.
+// /proc readers: a process' state and start time (pid-reuse detection), our own thread count and
+// user namespace.
 #pragma once
 
 #include <sys/types.h>
@@ -34,6 +35,11 @@ std::optional<uint64_t> process_start_time(pid_t pid);
 // True when `pid` exists, is neither a zombie nor dead, and started at `start_time`: a pid the
 // kernel has handed to another process since is not alive for us (security.md promise 8).
 bool is_alive(pid_t pid, uint64_t start_time);
+
+// The calling process is in the initial user namespace, whose uid_map maps the whole 32-bit range
+// onto itself ("0 0 4294967295"). Without /proc to tell, the initial one is assumed (as
+// moby/sys/userns does).
+bool in_initial_user_namespace();
 
 // Threads of the calling process (entries of /proc/self/task). cruntime must be single-threaded
 // when it clones the container init (architecture.md "Single-threaded until clone").
