@@ -462,3 +462,37 @@ host_ids() {
 		fail "stderr: $stderr"
 	rl_run -0 delete --force "$RL_ID"
 }
+
+@test "rootless: an id-mapped mount is refused with one line naming it, nothing left" {
+	local src="$RL_DIR/idmap-src-$BATS_TEST_NUMBER"
+	mkdir -m 0755 "$src"
+	update_config '.mounts += [{"destination": "/mapped", "type": "bind", "source": "'"$src"'", "options": ["rbind", "idmap"]}]
+		| .process.args = ["true"]'
+	local index
+	index="$(jq '.mounts | length - 1' "$BUNDLE/config.json")"
+	rl_run -1 run "$RL_ID"
+	rmdir "$src"
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
+	[[ "$stderr" == "cruntime: mounts[$index].options: id-mapped mounts need root: "* ]] || fail "stderr: $stderr"
+	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ]
+}
+
+@test "root in a user namespace it does not own is rootless: v1 device rules it may not write are skipped, limits still apply" {
+	requires unshare
+	[ -f /sys/fs/cgroup/devices/devices.allow ] && [ -d /sys/fs/cgroup/memory ] ||
+		skip "no v1 devices and memory hierarchies here (the v2 case is the VM suite's)"
+	# unshare -r as root maps 0 onto 0: the mkdirs pass, devices.deny needs CAP_SYS_ADMIN in the
+	# initial user namespace (runc skips such device rules when rootless, and so do we).
+	update_config 'del(.linux.uidMappings, .linux.gidMappings)
+		| .linux.namespaces |= map(select(.type != "user"))
+		| .linux.resources = {"memory": {"limit": 67108864}}
+		| .linux.cgroupsPath = "/cruntime-rl-'"$$"'"
+		| .process.args = ["cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]'
+	rund unshare --user --map-root-user -- "$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" \
+		run -b "$BUNDLE" "$RL_ID"
+	"$CRUNTIME" --root "$TEST_ROOT" delete --force "$RL_ID" 2>/dev/null || true
+	rmdir /sys/fs/cgroup/*/"cruntime-rl-$$" 2>/dev/null || true
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	# The container's own memory cgroup, as its cgroup mount shows it.
+	[ "$output" = 67108864 ] || fail "inside: $output"
+}

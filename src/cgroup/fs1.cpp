@@ -29,8 +29,11 @@ std::string parent_of(const std::string& dir) {
 }  // namespace
 
 Fs1Manager::Fs1Manager(Mode mode, std::vector<Placement> placements, bool existing,
-                       cgfs::DirHooks hooks)
-    : mode_(mode), placements_(std::move(placements)), hooks_(std::move(hooks)) {
+                       cgfs::DirHooks hooks, bool rootless)
+    : mode_(mode),
+      placements_(std::move(placements)),
+      hooks_(std::move(hooks)),
+      rootless_(rootless) {
   created_.resize(placements_.size());
   if (!existing) return;
   for (size_t i = 0; i < placements_.size(); ++i) created_[i].push_back(dir_of(placements_[i]));
@@ -124,7 +127,12 @@ Result<void> Fs1Manager::write_all(const std::vector<FileWrite>& writes) const {
       return fail_msg("{}: the {} cgroup controller is not mounted (needed for {})", write.field,
                       write.controller, write.file);
     }
-    CR_TRY(cgfs::apply_write(target, write));
+    auto written = cgfs::apply_write(target, write);
+    if (!written && rootless_ && write.controller == "devices") {
+      log::debug("cgroup: rootless, device rule not applied: {}", written.error().to_string());
+      continue;
+    }
+    CR_TRY(std::move(written));
   }
   return {};
 }

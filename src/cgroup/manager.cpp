@@ -128,7 +128,8 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
   }
   if (placements.empty()) return fail_msg("no cgroup hierarchy is mounted");
   return std::unique_ptr<Manager>(
-      std::make_unique<Fs1Manager>(layout.mode, std::move(placements), false, hooks));
+      std::make_unique<Fs1Manager>(layout.mode, std::move(placements), false, hooks,
+                                   options.rootless));
 }
 
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options) {

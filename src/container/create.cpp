@@ -114,6 +114,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   const spec::Config& config = *prepared.config;
   CR_TRY(check_terminal(config, options));
   if (config.process) CR_TRY(check_additional_gids(::geteuid(), config.process->user));
+  CR_TRY(check_idmapped_mounts(::geteuid(), config));
   UniqueFd console;
   if (!options.console_socket.empty()) {
     console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");

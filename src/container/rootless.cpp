@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -71,6 +72,26 @@ Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
 Result<void> check_additional_gids(uid_t euid, const spec::User& user) {
   if (euid == 0 || !user.additional_gids || user.additional_gids->empty()) return {};
   return fail_msg("process.user.additionalGids: cannot set additional groups in a rootless container");
+}
+
+Result<void> check_idmapped_mounts(uid_t euid, const spec::Config& config) {
+  if (euid == 0 || !config.mounts) return {};
+  for (size_t i = 0; i < config.mounts->size(); ++i) {
+    const spec::Mount& mount = (*config.mounts)[i];
+    const bool idmap = mount.uid_mappings || mount.gid_mappings ||
+                       (mount.options && std::any_of(mount.options->begin(), mount.options->end(),
+                                                     [](const std::string& option) {
+                                                       return option == "idmap" ||
+                                                              option == "ridmap";
+                                                     }));
+    if (idmap) {
+      return fail_msg(
+          "mounts[{}].options: id-mapped mounts need root: mount_setattr(MOUNT_ATTR_IDMAP) needs "
+          "CAP_SYS_ADMIN over the source's filesystem, which an unprivileged caller never has",
+          i);
+    }
+  }
+  return {};
 }
 
 }  // namespace cruntime::container

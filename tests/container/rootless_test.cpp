@@ -111,3 +111,24 @@ TEST_CASE("check_additional_gids: refused for an unprivileged caller, allowed fo
   CHECK(refused.error().to_string() ==
         "process.user.additionalGids: cannot set additional groups in a rootless container");
 }
+
+TEST_CASE("check_idmapped_mounts: refused for an unprivileged caller, allowed for root",
+          "[container]") {
+  spec::Config config;
+  config.mounts = std::vector<spec::Mount>(2);
+  (*config.mounts)[0].destination = "/plain";
+  (*config.mounts)[0].options = std::vector<std::string>{"rbind", "ro"};
+  (*config.mounts)[1].destination = "/mapped";
+  CHECK(cruntime::container::check_idmapped_mounts(1000, config));
+  for (const auto& option : {"idmap", "ridmap"}) {
+    (*config.mounts)[1].options = std::vector<std::string>{"rbind", option};
+    CHECK(cruntime::container::check_idmapped_mounts(0, config));
+    auto refused = cruntime::container::check_idmapped_mounts(1000, config);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().to_string().starts_with("mounts[1].options: id-mapped mounts need root"));
+  }
+  // Mount-level mappings make an id-mapped mount without the option too (runc).
+  (*config.mounts)[1].options.reset();
+  (*config.mounts)[1].uid_mappings = std::vector<spec::IdMapping>{{0, 1000, 1}};
+  CHECK_FALSE(cruntime::container::check_idmapped_mounts(1000, config));
+}

@@ -20,9 +20,11 @@ class Fs1Manager final : public Manager {
 
   // `placements`: one per mounted hierarchy (on hybrid hosts the cgroup2 mount too, joined like
   // runc does, which also gives kill_all cgroup.kill). `existing`: reattached from state.json, so
-  // destroy() removes the directories although this manager did not make them.
+  // destroy() removes the directories although this manager did not make them. `rootless`:
+  // device rules that cannot be written are skipped (runc), as an unprivileged runtime never
+  // may write devices.allow/deny and its container cannot mknod anyway.
   Fs1Manager(Mode mode, std::vector<Placement> placements, bool existing,
-             cgfs::DirHooks hooks = {});
+             cgfs::DirHooks hooks = {}, bool rootless = false);
 
   Result<void> create() override;
   int dir_fd() const override { return -1; }
@@ -53,6 +55,7 @@ class Fs1Manager final : public Manager {
   Mode mode_;
   std::vector<Placement> placements_;
   cgfs::DirHooks hooks_;
+  bool rootless_ = false;
   std::vector<std::vector<std::string>> created_;  // per placement, outermost first
 };
 

@@ -33,4 +33,8 @@ Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
 // front — also where newgidmap left setgroups(2) allowed in the user namespace.
 Result<void> check_additional_gids(uid_t euid, const spec::User& user);
 
+// runc: id-mapped mounts are for a runtime with euid 0; an unprivileged caller gets one line
+// naming the mount instead of the kernel's EPERM from deep inside the create.
+Result<void> check_idmapped_mounts(uid_t euid, const spec::Config& config);
+
 }  // namespace cruntime::container
