@@ -61,6 +61,16 @@ fjq() {
 	fjq --arg v "$version" '[.annotations | to_entries[] | select(.key | test("cruntime[.]version$"))] | all(.value == $v)'
 }
 
+@test "features: the rootless annotations say what rootless mode supports and refuses" {
+	# The cases behind each statement are rootless.bats's (and vm/rootless.bats's for v2).
+	fjq '[.annotations | keys[] | select(startswith("io.github.cruntime.rootless"))] | sort ==
+		["io.github.cruntime.rootless", "io.github.cruntime.rootless.cgroups",
+		 "io.github.cruntime.rootless.fallbacks", "io.github.cruntime.rootless.idMappings",
+		 "io.github.cruntime.rootless.refused"]'
+	fjq '.annotations["io.github.cruntime.rootless.idMappings"] | test("newuidmap/newgidmap")'
+	fjq '.annotations["io.github.cruntime.rootless.refused"] | test("id-mapped mounts") and test("additionalGids")'
+}
+
 @test "features: hooks are listed, exactly the six hook names (cruntime runs all six)" {
 	fjq --argjson names "$HOOK_NAMES" '(.hooks | type) == "array" and (.hooks | sort) == $names'
 }

@@ -14,6 +14,7 @@
 
 #include "cruntime/base/build_info.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/container/rootless.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/spec/linux.hpp"
@@ -86,6 +87,7 @@ spec::Features features() {
   out.annotations["io.github.cruntime.version"] = build::kVersion;
   out.annotations["io.github.cruntime.commit"] = build::kCommit;
   out.annotations["io.github.cruntime.libseccomp.version"] = libseccomp_version();
+  for (auto& [key, text] : rootless_feature_annotations()) out.annotations[key] = std::move(text);
   // org.opencontainers.runc.checkpoint.enabled stays absent: there is no checkpoint/restore.
   return out;
 }

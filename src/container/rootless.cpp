@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cruntime/base/fs.hpp"
@@ -92,6 +93,28 @@ Result<void> check_idmapped_mounts(uid_t euid, const spec::Config& config) {
     }
   }
   return {};
+}
+
+std::vector<std::pair<std::string, std::string>> rootless_feature_annotations() {
+  return {
+      {"io.github.cruntime.rootless",
+       "--rootless auto (default): on for euid != 0, or for root in a user namespace it does not "
+       "own; --rootless true|false force it"},
+      {"io.github.cruntime.rootless.idMappings",
+       "the caller's own uid/gid written by the runtime (setgroups deny); any other range through "
+       "newuidmap/newgidmap (package uidmap, /etc/subuid, /etc/subgid)"},
+      {"io.github.cruntime.rootless.cgroups",
+       "created inside a delegated cgroup v2 subtree, limits applied; without cgroup access the "
+       "container runs without a cgroup unless linux.resources asks for limits or "
+       "linux.cgroupsPath is set (refused); device rules the caller cannot apply are skipped"},
+      {"io.github.cruntime.rootless.fallbacks",
+       "device nodes bound from the host instead of mknod; sysfs without a network namespace "
+       "bound read-only from /sys; mount flags locked by the source mount kept; bind sources "
+       "the user namespace cannot reach opened by the runtime"},
+      {"io.github.cruntime.rootless.refused",
+       "id-mapped mounts; process.user.additionalGids; uid=/gid= mount options the user "
+       "namespace does not map"},
+  };
 }
 
 }  // namespace cruntime::container

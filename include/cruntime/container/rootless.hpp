@@ -4,7 +4,10 @@
 
 #include <sys/types.h>
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/cgroup/detect.hpp"
@@ -32,6 +35,10 @@ Result<void> runs_without_cgroup(bool rootless, const spec::Config& config,
 // processes no supplementary groups, so a non-empty process.user.additionalGids is refused up
 // front — also where newgidmap left setgroups(2) allowed in the user namespace.
 Result<void> check_additional_gids(uid_t euid, const spec::User& user);
+
+// What rootless mode supports and refuses, as `features` annotations (key, text): kept here,
+// next to the code they describe.
+std::vector<std::pair<std::string, std::string>> rootless_feature_annotations();
 
 // runc: id-mapped mounts are for a runtime with euid 0; an unprivileged caller gets one line
 // naming the mount instead of the kernel's EPERM from deep inside the create.
