@@ -195,6 +195,20 @@ ready_on_go_args() {
 	[ -z "$(leaked_processes)" ] || fail "runtime processes left: $(leaked_processes)"
 }
 
+@test "foreground run with a terminal: the pty is relayed while waiting for READY (under script(1))" {
+	requires script
+	start_listener
+	update_config '.process.terminal = true'
+	# Far more than a pty buffers: unrelayed, the container would block before sending READY.
+	set_args sh -c 'head -c 300000 /dev/zero | tr "\0" x; echo; sd-notify READY=1; echo done; exit 4'
+	local cmd
+	printf -v cmd '%q ' "$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" run -b "$BUNDLE" ct
+	NOTIFY_SOCKET="$HOST_SOCK" rund -4 timeout 60 script -qec "$cmd" /dev/null
+	[ "$(tr -cd x <"$RUND_OUT" | wc -c)" -eq 300000 ] || fail "pty output lost"
+	tr -d '\r' <"$RUND_OUT" | grep -qx done || fail "no output after READY"
+	expect_relay "$(jq -s '.[0].pid' "$NOTIFY_OUT")"
+}
+
 @test "an abstract NOTIFY_SOCKET (@name) is relayed to" {
 	HOST_SOCK="@cruntime-notify-test-$$-$RANDOM"
 	start_listener
