@@ -17,6 +17,7 @@
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/rootless.hpp"
 #include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
@@ -134,6 +135,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
                                       spec::dump_config(config, -1), 0600),
              "save the config snapshot");
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
+  if (!options.notify_socket.empty()) CR_TRY(make_notify_dir(dir.fd(), dir.path()));
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
   cgroup = CR_TRY(make_cgroup(global, id, config));  // null: rootless without cgroup access
   rollback.add([&cgroup] {
@@ -195,7 +197,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
 }
 
 Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options) {
-  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options));
+  PreparedBundle prepared = CR_TRY(prepare_bundle(global, id, options));
   CR_TRY(create_container(global, id, options, std::move(prepared)));
   return {};
 }

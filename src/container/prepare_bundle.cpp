@@ -12,6 +12,7 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/operations.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
@@ -112,7 +113,8 @@ Result<void> check_lsm_labels(const spec::Process& process) {
   return {};
 }
 
-Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options) {
+Result<PreparedBundle> prepare_bundle(const GlobalOptions& global, std::string_view id,
+                                      const CreateOptions& options) {
   CR_TRY(validate_id(id));
   PreparedBundle out;
   out.bundle = CR_TRY(real_path(options.bundle.empty() ? "." : options.bundle, "bundle"));
@@ -127,6 +129,9 @@ Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& 
   out.listen_fds = listen_fds_for_us();
   CR_TRY(check_preserved_fds(out.listen_fds + options.preserve_fds));
   out.pid_file = CR_TRY(absolute_from_cwd(options.pid_file));
+  if (!options.notify_socket.empty()) {
+    add_notify_socket(config, fmt::format("{}/{}", global.root, id));
+  }
   out.config = std::make_unique<const spec::Config>(std::move(config));
   return out;
 }

@@ -20,7 +20,10 @@ struct PreparedBundle {
   int listen_fds = 0;                          // socket activation fds (LISTEN_FDS for us)
 };
 
-Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options);
+// With options.notify_socket, the config also gets the notify socket's mount and env
+// (notify_socket.hpp), under the container's directory in global.root.
+Result<PreparedBundle> prepare_bundle(const GlobalOptions& global, std::string_view id,
+                                      const CreateOptions& options);
 // Every fd 3 .. 3+count-1 is open (--preserve-fds, LISTEN_FDS).
 Result<void> check_preserved_fds(int count);
 // security.md promise 13: an AppArmor profile (other than "unconfined") or an SELinux label
