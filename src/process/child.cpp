@@ -1,11 +1,9 @@
 // The container init after clone: sequencing only, one named step each (architecture.md "Child side").
 // Runs on a copy of the parent's stack: never return into the parent's frames, never throw.
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +19,7 @@
 #include "cruntime/process/sysctl.hpp"
 #include "cruntime/process/terminal.hpp"
 #include "cruntime/spec/io.hpp"
+#include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
@@ -32,14 +31,6 @@ struct InitPayload {
   Payload exec;
   SeccompPlan seccomp;  // decided once: part goes on with the credentials, part before execve
 };
-
-Result<UniqueFd> open_procfs() {
-  UniqueFd proc = CR_TRY(fs::open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW));
-  struct statfs st{};
-  if (::fstatfs(proc.get(), &st) != 0) return fail(Error::sys(errno, "statfs /proc"));
-  if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("/proc is not a procfs");
-  return proc;
-}
 
 Result<void> guard_against_parent_death(const InitContext& context) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
@@ -135,7 +126,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
   InitPayload payload;
   // The container may have no /proc at all (or one it controls): keep a handle on ours.
-  payload.proc = CR_TRY_CTX(open_procfs(), "keep a /proc handle");
+  payload.proc = CR_TRY_CTX(sys::open_procfs(), "keep a /proc handle");
   if (own_mounts) {
     CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
   } else {
@@ -154,7 +145,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // While it waits, the init must hold nothing of the host (security.md promise 3): the
   // container's own procfs serves as well to reopen the fifo, whose identity wait_for_start
   // checks. Only a container without a /proc keeps the runtime's.
-  if (auto own = open_procfs(); own) payload.proc = std::move(*own);
+  if (auto own = sys::open_procfs(); own) payload.proc = std::move(*own);
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 
