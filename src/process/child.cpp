@@ -90,6 +90,17 @@ Result<void> create_missing_cwd(const spec::Process& process) {
   return {};
 }
 
+// A new session keyring (runc's "_ses.<id>"), labelled with process.selinuxLabel: keycreate is
+// written first, through the procfs we still share with the host (the rootfs is not up yet).
+Result<void> new_session_keyring(const InitContext& context) {
+  const spec::Config& config = *context.config;
+  if (config.process && config.process->selinux_label.value_or("") != "") {
+    UniqueFd proc = CR_TRY_CTX(sys::open_procfs(), "process.selinuxLabel");
+    CR_TRY(label_new_keyrings(proc.get(), *config.process));
+  }
+  return join_session_keyring(context.id);
+}
+
 // Steps 1-7: everything up to "ready". Returns the payload to exec after `start`.
 Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   const spec::Config& config = *context.config;
@@ -110,7 +121,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // Not earlier: the parent writes our id maps and oom_score_adj through /proc first.
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return fail(Error::sys(errno, "prctl PR_SET_DUMPABLE"));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
-  if (!context.no_new_keyring) CR_TRY(join_session_keyring(context.id));
+  if (!context.no_new_keyring) CR_TRY(new_session_keyring(context));
   if (config.linux_config && config.linux_config->sysctl) {
     CR_TRY_CTX(apply_sysctl(*config.linux_config->sysctl), "linux.sysctl");
   }
@@ -126,7 +137,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
   InitPayload payload;
   // The container may have no /proc at all (or one it controls): keep a handle on ours.
-  payload.proc = CR_TRY_CTX(sys::open_procfs(), "keep a /proc handle");
+  UniqueFd runtime_proc = CR_TRY_CTX(sys::open_procfs(), "keep a /proc handle");
   if (own_mounts) {
     CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
   } else {
@@ -145,7 +156,8 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // While it waits, the init must hold nothing of the host (security.md promise 3): the
   // container's own procfs serves as well to reopen the fifo, whose identity wait_for_start
   // checks. Only a container without a /proc keeps the runtime's.
-  if (auto own = sys::open_procfs(); own) payload.proc = std::move(*own);
+  auto own = sys::open_procfs();
+  payload.proc = own ? std::move(*own) : std::move(runtime_proc);
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 
@@ -154,6 +166,15 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   payload.exec = CR_TRY(prepare_payload(process, context.extra_env));
   CR_TRY(seal_fds(context.preserve_fds));
   payload.seccomp = plan_seccomp(config, process);
+  // The AppArmor profile and SELinux label take effect at execve; written now, after the
+  // createContainer hooks (runc: the startContainer hooks run under them) and before
+  // apply_credentials, which may load a seccomp filter first thing (one that denies open or
+  // write would make the writes fail). Neither is undone by the user and capability changes
+  // nor by the wait for `start`. Through the runtime's procfs, which no option of the
+  // container's /proc mount (ro, hidepid, subset=pid) shapes; it closes on return, before
+  // the wait (promise 3).
+  const UniqueFd& label_proc = runtime_proc ? runtime_proc : payload.proc;
+  CR_TRY(set_exec_labels(label_proc.get(), process));
   CR_TRY(apply_credentials(process, payload.seccomp, sync));
   return payload;
 }
