@@ -23,7 +23,8 @@
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/userns_fd.hpp"
-#include "cruntime/rootfs/mount.hpp"
+#include "cruntime/rootfs/rootfs.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -165,7 +166,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   context.rootfs = {prepared.rootfs, prepared.bundle, rootfs_namespaces(plan), options.no_pivot};
   for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());
   if (cgroup) context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
-  context.rootfs.selinux_enabled = rootfs::selinux_enabled();
+  context.rootfs.selinux_enabled = security::selinux_enabled();
   context.id = std::string(id);
   context.bundle = prepared.bundle;
   context.exec_fifo = fifo.get();

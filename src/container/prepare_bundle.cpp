@@ -14,6 +14,7 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
 
@@ -97,17 +98,18 @@ Result<void> check_preserved_fds(int count) {
   return {};
 }
 
-Result<void> check_lsm_labels(const spec::Process& process) {
-  // "unconfined" asks for no profile at all: nothing would be dropped.
-  if (process.apparmor_profile && !process.apparmor_profile->empty() &&
-      *process.apparmor_profile != "unconfined") {
-    return fail_msg("process.apparmorProfile: \"{}\" cannot be applied: cruntime does not apply "
-                    "AppArmor profiles yet (refused rather than run unconfined)",
+Result<void> check_lsm_labels(const spec::Process& process, const security::LsmSupport& host) {
+  // Even "unconfined" is refused without AppArmor, as runc does: runc writes "exec unconfined"
+  // like any profile, and a kernel without AppArmor refuses that write (EINVAL).
+  if (process.apparmor_profile && !process.apparmor_profile->empty() && !host.apparmor) {
+    return fail_msg("process.apparmorProfile: apparmor profile \"{}\" specified but AppArmor is "
+                    "not enabled on this system",
                     *process.apparmor_profile);
   }
-  if (process.selinux_label && !process.selinux_label->empty()) {
-    return fail_msg("process.selinuxLabel: \"{}\" cannot be applied: cruntime does not apply "
-                    "SELinux labels yet (refused rather than run unconfined)",
+  // runc's wording (validateProcessSpec and the config validator).
+  if (process.selinux_label && !process.selinux_label->empty() && !host.selinux) {
+    return fail_msg("process.selinuxLabel: selinux label \"{}\" is specified in config, but "
+                    "selinux is disabled or not supported",
                     *process.selinux_label);
   }
   return {};
@@ -123,7 +125,7 @@ Result<PreparedBundle> prepare_bundle(const GlobalOptions& global, std::string_v
   for (const auto& warning : spec::warnings(config)) {
     log::warn("config.json: {}: {}", warning.path, warning.message);
   }
-  if (config.process) CR_TRY(check_lsm_labels(*config.process));
+  if (config.process) CR_TRY(check_lsm_labels(*config.process, security::host_lsm_support()));
   out.rootfs = CR_TRY(resolve_rootfs(config, out.bundle));
   if (options.preserve_fds < 0) return fail_msg("--preserve-fds: must not be negative");
   out.listen_fds = listen_fds_for_us();
