@@ -23,8 +23,13 @@ echo "CRUNTIME-SYSVM: suite started $(uptime_s) s after boot (multi-user.target 
 args=(--tap)
 [ -n "$VM_BATS_FILTER" ] && args+=(-f "$VM_BATS_FILTER")
 cd /sysvm/suite || exit 1
+# The smoke tests of the VM itself first: when they fail, the rest says little.
+files=(system.bats)
+for f in *.bats; do
+	[ "$f" = system.bats ] || files+=("$f")
+done
 # shellcheck disable=SC2206 # a space-separated list of file names
-files=(${SYSVM_FILES:-*.bats})
+[ -n "$SYSVM_FILES" ] && files=($SYSVM_FILES)
 
 echo "CRUNTIME-SYSVM: TAP begin"
 bats "${args[@]}" "${files[@]}" | tee /run/cruntime-sysvm.tap
