@@ -41,9 +41,20 @@ stage="$(mktemp -d "$(dirname "$out")/rootfs.XXXXXX")"
 # must not descend into them.
 trap 'rm -rf --one-file-system -- "$stage" "$out.tmp"' EXIT
 
+# mmdebstrap gives apt an InfoFD and has dash run `cat >&N`: dash takes only N <= 9, so with
+# enough inherited descriptors (ctest's, flock's) it dies with "Bad fd number". It gets none
+# above stderr.
+close_inherited_fds() {
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd="${fd##*/}"
+		if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+	done
+}
+
 started=$(date +%s)
 # Docs, man pages, locales: nothing in the VM reads them (a third of the size).
-mmdebstrap --mode=root --variant=minbase --format=directory \
+(close_inherited_fds && exec mmdebstrap --mode=root --variant=minbase --format=directory \
 	--aptopt='APT::Install-Recommends "false"' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
 	--dpkgopt='path-exclude=/usr/share/info/*' \
@@ -53,7 +64,7 @@ mmdebstrap --mode=root --variant=minbase --format=directory \
 	--dpkgopt='path-include=/usr/share/locale/locale.alias' \
 	--include="$packages" \
 	--customize-hook="bash '$here/image/customize.sh' \"\$1\" '$modules'" \
-	bookworm "$stage" >&2 || die "mmdebstrap failed"
+	bookworm "$stage" >&2) || die "mmdebstrap failed"
 
 used_mib="$(du -sm "$stage" | cut -f1)"
 size_mib=$((used_mib + used_mib / 5 + FREE_MIB))
