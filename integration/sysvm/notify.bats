@@ -20,8 +20,8 @@ setup() {
 	mkdir -p "$SHARED"
 	chmod 1777 "$SHARED"
 	cp /sysvm/bin/sd-notify "$SHARED/sd-notify"
-	update_config --arg src "$SHARED" \
-		'.mounts += [{"destination": "/tmp", "type": "bind", "source": $src, "options": ["rbind", "rw"]}]'
+	update_config ".mounts += [{\"destination\": \"/tmp\", \"type\": \"bind\", \"source\": \"$SHARED\",
+		\"options\": [\"rbind\", \"rw\"]}]"
 	# TERM ends it with status 0 (sh as PID 1 would ignore it); `wait` lets the trap run at once.
 	update_config '.process.args = ["sh", "-c",
 		"trap \"exit 0\" TERM; touch /tmp/waiting; while [ ! -e /tmp/go ]; do sleep 0.1; done; /tmp/sd-notify READY=1; sleep 600 & wait"]'
