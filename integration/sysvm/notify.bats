@@ -110,10 +110,11 @@ expect_nothing_left() {
 	expect_nothing_left
 }
 
-# Podman's path does not go through cruntime's relay: conmon is started with
-# --sdnotify-socket=$NOTIFY_SOCKET, podman bind-mounts conmon's own socket into the container, and
-# `cruntime start` runs without NOTIFY_SOCKET (a cruntime whose start relays nothing passes this
-# test too). What it checks is that cruntime keeps that setup working end to end under systemd.
+# Podman's path does not go through cruntime's relay: conmon runs with
+# --sdnotify-socket=$NOTIFY_SOCKET and binds its proxy socket in <bundle>/notify, which podman's
+# spec bind-mounts on /run/notify with NOTIFY_SOCKET in the process env (libpod's
+# mountNotifySocket); a cruntime whose start relays nothing passes this test too. What it checks
+# is that cruntime runs that setup unchanged, end to end under systemd.
 @test "Type=notify unit, podman run -d --sdnotify=container with cruntime: READY=1 from the container through conmon, MainPID is conmon" {
 	sysvm_podman_image
 	local name="cruntime-notify-$BATS_TEST_NUMBER"
