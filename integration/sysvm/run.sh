@@ -11,6 +11,8 @@
 #   CRUNTIME            the cruntime binary (default: build/cruntime next to the source tree)
 #   CRUNTIME_BUILD_DIR  where the caches go (<dir>/vm/kernel, <dir>/sysvm; default: the binary's
 #                       directory)
+#   SD_NOTIFY           the static sd_notify client notify.bats puts in its containers (default:
+#                       <CRUNTIME_BUILD_DIR>/integration/sd-notify)
 #   VM_TIMEOUT          seconds before the VM is killed (default 600; the image build is extra)
 #   VM_ACCEL            qemu accelerator (default tcg; "kvm" where /dev/kvm works)
 #   VM_CPUS, VM_MEMORY  vCPUs (default 2) and MiB of memory (default 3072)
@@ -40,6 +42,8 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found: install qemu-system-x86 (make deps)"
 command -v mkfs.ext4 >/dev/null || die "mkfs.ext4 not found: install e2fsprogs (make deps)"
 [ -x "$CRUNTIME" ] || die "cruntime binary not found at $CRUNTIME (build first, or set CRUNTIME)"
+SD_NOTIFY="$(realpath -m "${SD_NOTIFY:-$build_dir/integration/sd-notify}")"
+[ -x "$SD_NOTIFY" ] || die "sd-notify not found at $SD_NOTIFY (build the sd-notify target, or set SD_NOTIFY)"
 for f in ${SYSVM_FILES:-}; do
 	[ -f "$here/$f" ] || die "SYSVM_FILES: no $f in $here"
 done
@@ -89,13 +93,15 @@ if [ ! -s "$image" ] || [ "${SYSVM_REBUILD:-0}" = 1 ]; then
 fi
 exec 9>&-
 
-# The suite disk: cruntime (without debug info: every byte is read under emulation), the bats
+# The suite disk: cruntime (without debug info: every byte is read under emulation) and the
+# static sd-notify client (notify.bats copies it into its containers, which have no systemd), the bats
 # files with the helpers they share with the other suites, the in-VM driver and its settings.
 suite_img="$sysvm_dir/suite.img"
 stage="$(mktemp -d "$sysvm_dir/suite.XXXXXX")"
 trap 'rm -rf -- "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/suite"
 strip --strip-debug -o "$stage/bin/cruntime" "$CRUNTIME" 2>/dev/null || cp "$CRUNTIME" "$stage/bin/cruntime"
+strip --strip-debug -o "$stage/bin/sd-notify" "$SD_NOTIFY" 2>/dev/null || cp "$SD_NOTIFY" "$stage/bin/sd-notify"
 cp "$here"/*.bats "$here"/*.bash "$here/../vm/vm_helpers.bash" "$here/../common.bash" "$stage/suite/"
 cp "$here/suite.sh" "$stage/suite.sh"
 {
