@@ -1,6 +1,8 @@
 // The manager factory: linux.cgroupsPath → a cgroup per host mode; reopening one from state.json.
 #include "cruntime/cgroup/manager.hpp"
 
+#include <sys/stat.h>
+
 #include <map>
 #include <utility>
 
@@ -10,6 +12,8 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/fs1.hpp"
 #include "cruntime/cgroup/fs2.hpp"
+#include "cruntime/cgroup/systemd_manager.hpp"
+#include "cruntime/cgroup/systemd_properties.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -86,6 +90,34 @@ Result<std::unique_ptr<Manager>> open_v1(const Layout& layout, const std::string
       std::make_unique<Fs1Manager>(layout.mode, std::move(placements), true, hooks));
 }
 
+// sd_booted(3): systemd as init leaves this directory; without it there is no systemd to ask.
+bool systemd_running() {
+  struct stat st {};
+  return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<std::unique_ptr<Manager>> make_systemd_manager(const Layout& layout,
+                                                      const ManagerOptions& options) {
+  SystemdManager::Options systemd;
+  systemd.placement = CR_TRY(systemd_placement(options.cgroups_path, options.id));
+  systemd.annotations = CR_TRY(annotation_properties(options.annotations));
+  // runc drives systemd's v1 hierarchies too (its systemd v1 manager); cruntime does not yet.
+  if (layout.mode != Mode::kUnified) {
+    return fail_msg("--systemd-cgroup: only cgroup v2 hosts are supported");
+  }
+  // runc talks to the user's own systemd over the session bus then; cruntime does not yet.
+  if (options.rootless) {
+    return fail_msg(
+        "--systemd-cgroup: rootless containers are not supported (use the cgroupfs driver)");
+  }
+  systemd.root = layout.unified_root;
+  systemd.description = fmt::format("cruntime container {}", options.id);
+  systemd.delegate_to = options.delegate_to;
+  log::debug("cgroup: systemd unit {} in {} ({})", systemd.placement.unit, systemd.placement.slice,
+             systemd.placement.cgroup);
+  return std::unique_ptr<Manager>(std::make_unique<SystemdManager>(std::move(systemd)));
+}
+
 }  // namespace
 
 Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgroups_path,
@@ -105,11 +137,7 @@ Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgrou
 
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks) {
-  if (options.systemd) {
-    return fail_msg(
-        "systemd cgroup driver not supported yet (--systemd-cgroup): use the default "
-        "cgroupfs driver");
-  }
+  if (options.systemd) return make_systemd_manager(layout, options);
   const CgroupsPath where = CR_TRY(resolve_cgroups_path(options.cgroups_path, options.id));
   if (layout.mode == Mode::kUnified) {
     // runc: our own cgroup usually holds processes already, which rules out enabling
@@ -133,7 +161,9 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
 }
 
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options) {
-  if (options.systemd) return make_manager(Layout{}, options);  // the driver error, not detection's
+  if (options.systemd && !systemd_running()) {
+    return fail_msg("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
+  }
   const Layout layout = CR_TRY(detect_layout());
   return make_manager(layout, options);
 }
@@ -155,9 +185,25 @@ Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
       std::make_unique<Fs2Manager>(layout.unified_root, relative, true, hooks));
 }
 
-Result<std::unique_ptr<Manager>> open_manager(const std::string& stored_cgroup_path) {
+Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
+                                                      const std::string& stored_cgroup_path,
+                                                      const std::string& unit) {
+  if (layout.mode != Mode::kUnified) {
+    return fail_msg("systemd unit {} was made on a cgroup v2 host, this one is {}", unit,
+                    mode_name(layout.mode));
+  }
+  const std::string relative =
+      CR_TRY_CTX(stored_cgroup(stored_cgroup_path), "cgroup path from the state");
+  return std::unique_ptr<Manager>(
+      std::make_unique<SystemdManager>(layout.unified_root, unit, relative));
+}
+
+Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored) {
   const Layout layout = CR_TRY(detect_layout());
-  return open_manager(layout, stored_cgroup_path);
+  if (!stored.systemd_unit.empty()) {
+    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit);
+  }
+  return open_manager(layout, stored.cgroup_path);
 }
 
 }  // namespace cruntime::cgroup

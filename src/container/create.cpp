@@ -75,6 +75,10 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   if (linux_config) options.cgroups_path = linux_config->cgroups_path;
   options.systemd = global.systemd_cgroup;
   options.rootless = CR_TRY(resolve_rootless(global.rootless));
+  if (options.systemd) {
+    if (config.annotations) options.annotations = *config.annotations;
+    options.delegate_to = cgroup::delegation_target(config);
+  }
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
   if (auto created = manager->create(); !created) {
     // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc). The
@@ -149,7 +153,9 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   spec::StoredState stored = initial_state(id, prepared, plan);
   if (cgroup) {
     stored.cgroup_path = cgroup->path();
-    CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
+    stored.systemd_unit = cgroup->systemd_unit();
+    // A systemd unit's directory exists only once the init is in it: the manager delegates it.
+    if (stored.systemd_unit.empty()) CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
   }
 
   // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built

@@ -57,11 +57,12 @@ spec::LinuxFeatures linux_features() {
   linux_features.namespaces = std::move(namespaces);
   linux_features.capabilities = spec::names_of(spec::capability_table());
   linux_features.seccomp = seccomp_features();
-  // Both cgroupfs managers; no systemd driver (--systemd-cgroup is refused with an error).
+  // Both cgroupfs managers, and the systemd driver (--systemd-cgroup) on v2 hosts as root; not
+  // yet for rootless containers through the user's systemd (systemdUser).
   spec::CgroupFeatures cgroup;
   cgroup.v1 = true;
   cgroup.v2 = true;
-  cgroup.systemd = false;
+  cgroup.systemd = true;
   cgroup.systemd_user = false;
   cgroup.rdma = true;
   linux_features.cgroup = cgroup;

@@ -53,11 +53,11 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   }
   CHECK(linux_features.apparmor->enabled == false);
   CHECK(linux_features.selinux->enabled == false);
-  // Both cgroupfs managers, no systemd driver.
+  // Both cgroupfs managers and the systemd driver; not through a user's systemd.
   REQUIRE(linux_features.cgroup);
   CHECK(linux_features.cgroup->v1 == true);
   CHECK(linux_features.cgroup->v2 == true);
-  CHECK(linux_features.cgroup->systemd == false);
+  CHECK(linux_features.cgroup->systemd == true);
   CHECK(linux_features.cgroup->systemd_user == false);
   REQUIRE(linux_features.mount_extensions);
   CHECK(linux_features.mount_extensions->idmap->enabled == true);
