@@ -12,6 +12,9 @@ DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
 DEB_TEST_DEPS += qemu-system-x86 cpio
 # rootless.bats: newuidmap/newgidmap (setuid helpers) for multi-range user namespace maps
 DEB_TEST_DEPS += uidmap
+# the system VM (integration/sysvm/): mmdebstrap builds its Debian root file system, mkfs.ext4
+# (e2fsprogs) writes it into a disk image without mounting anything
+DEB_TEST_DEPS += mmdebstrap e2fsprogs
 # the client tests (integration/clients/): containerd 1.6 + runc (the reference runtime),
 # dockerd 20.10 (its client is /usr/bin/docker; iptables is a dependency of dockerd even with
 # --iptables=false), podman 4.3 with conmon; script(1) comes from bsdutils (essential).

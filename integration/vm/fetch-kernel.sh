@@ -1,15 +1,18 @@
 #!/bin/bash
-# Fetch a stock Debian kernel for the cgroup v2 VM tests into a cache directory and print the path
-# of its vmlinuz. The package is downloaded with `apt-get download` and unpacked with `dpkg -x`;
-# nothing is installed on the host. A kernel already in the cache is reused.
+# Fetch a stock Debian kernel for the VM tests (the cgroup v2 suite and the system VM) into a cache
+# directory and print the path of its vmlinuz. The package is downloaded with `apt-get download`
+# and unpacked with `dpkg -x`; nothing is installed on the host. A kernel already in the cache is
+# reused. Its modules are kept beside it in CACHE_DIR/modules/<version> (the system VM installs
+# them into its root file system: overlay, veth, nf_tables are modules in the cloud flavour).
 #
 # Usage: fetch-kernel.sh CACHE_DIR
 #   VM_KERNEL_PACKAGE=NAME  use this package instead of the newest
 #                           linux-image-6.1.0-<abi>-cloud-amd64-unsigned
 #   VM_KERNEL_REFRESH=1     download again even if the cache holds a kernel
 #
-# The cloud flavour is small (~27 MB) and builds in everything the tests need (checked below
-# against the package's boot/config-*), so the initramfs carries no modules.
+# The cloud flavour is small (~27 MB) and builds in everything the VMs need to boot (checked below
+# against the package's boot/config-*): the cgroup v2 VM's initramfs carries no modules, and the
+# system VM boots from an NVMe disk (nvme and ext4 are built in) without an initramfs.
 set -euo pipefail
 
 cache="${1:?usage: fetch-kernel.sh CACHE_DIR}"
@@ -30,6 +33,7 @@ readonly REQUIRED_OPTIONS=(
 	CONFIG_BLK_CGROUP CONFIG_CGROUP_BPF CONFIG_BPF_SYSCALL
 	CONFIG_NAMESPACES CONFIG_PID_NS CONFIG_UTS_NS CONFIG_IPC_NS CONFIG_NET_NS
 	CONFIG_SECCOMP_FILTER
+	CONFIG_BLK_DEV_NVME CONFIG_EXT4_FS CONFIG_SECURITY_APPARMOR
 )
 
 check_config() {
@@ -55,10 +59,12 @@ candidate_packages() {
 	return 0
 }
 
+# A cached kernel counts only with its modules (caches from before they were kept lack them).
 cached_kernel() {
 	local kernel
 	kernel="$(find "$cache" -maxdepth 1 -name 'vmlinuz-*' ! -name '*.tmp' | sort -V | tail -n 1)"
-	[ -n "$kernel" ] && [ -s "$kernel" ] && echo "$kernel"
+	[ -n "$kernel" ] && [ -s "$kernel" ] && [ -d "$cache/modules/${kernel##*/vmlinuz-}" ] &&
+		echo "$kernel"
 }
 
 if [ "${VM_KERNEL_REFRESH:-0}" != 1 ] && kernel="$(cached_kernel)"; then
@@ -96,10 +102,16 @@ if [ -z "$vmlinuz" ] || [ -z "$config" ]; then
 	die "$package has no boot/vmlinuz-* and boot/config-*"
 fi
 check_config "$config"
+version="${vmlinuz##*/vmlinuz-}"
+# Debian 12's kernel packages still ship /lib/modules (merged /usr is done by a symlink).
+modules="$(find "$work/x" -maxdepth 4 -type d -path "*/lib/modules/$version" | head -n 1)"
+[ -n "$modules" ] || die "$package has no lib/modules/$version"
 
-# Publish atomically-ish: config first, the kernel (what cached_kernel looks for) last.
-rm -f "$cache"/vmlinuz-* "$cache"/config-*
+# Publish atomically-ish: config and modules first, the kernel (what cached_kernel looks for) last.
+rm -rf "$cache"/vmlinuz-* "$cache"/config-* "$cache/modules"
 cp "$config" "$cache/"
+mkdir -p "$cache/modules"
+mv "$modules" "$cache/modules/$version"
 cp "$vmlinuz" "$cache/$(basename "$vmlinuz").tmp"
 mv "$cache/$(basename "$vmlinuz").tmp" "$cache/$(basename "$vmlinuz")"
 echo "$package" >"$cache/package"

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=qemu.bash
+source "$here/qemu.bash"
 CRUNTIME="$(realpath -m "${CRUNTIME:-$here/../../build/cruntime}")"
 build_dir="${CRUNTIME_BUILD_DIR:-$(dirname "$CRUNTIME")}"
 vm_dir="$(realpath -m "$build_dir/vm")"
@@ -43,35 +45,14 @@ append="console=ttyS0 quiet panic=-1"
 [ "${CRUNTIME_DEBUG:-}" = 1 ] && append+=" cruntime_vm.debug=1"
 
 log="$vm_dir/serial.log"
-: >"$log"
 echo "vm: booting $(basename "$kernel") (accel ${VM_ACCEL:-tcg}, timeout ${timeout_s} s); serial log: $log"
-# stdin from /dev/null: with -nographic qemu would otherwise put a terminal into raw mode.
-timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel "${VM_ACCEL:-tcg}" -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEMORY:-1024}" \
-	-nographic -no-reboot -net none \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	</dev/null >"$log" 2>&1 &
-qemu_pid=$!
-# Killing timeout makes it pass a TERM on to qemu, so an interrupted run leaves no VM behind.
-stop_vm() {
-	kill "$qemu_pid" 2>/dev/null && echo "vm: interrupted; stopping the VM" >&2
-	return 0
-}
-trap stop_vm EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# Stream the console while the VM runs, without its CRs and the firmware's terminal escapes. In
-# the background, so that `wait` (unlike a foreground pipeline) lets a signal's trap run at once.
-tail -n +1 -f --pid="$qemu_pid" "$log" |
-	sed -u -e 's/\r$//' -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' &
-stream_pid=$!
-qemu_rc=0
-wait "$qemu_pid" || qemu_rc=$?
-wait "$stream_pid" || true
-trap - EXIT INT TERM
+qemu_run "$log" "$timeout_s" \
+	-accel "${VM_ACCEL:-tcg}" -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEMORY:-1024}" -net none \
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+qemu_rc=$QEMU_RC
 
 elapsed=$(($(date +%s) - started))
-result="$(tr -d '\r' <"$log" | sed -n 's/^CRUNTIME-VM-RESULT: //p' | tail -n 1)"
+result="$(qemu_result "$log" CRUNTIME-VM-RESULT)"
 if [ "$qemu_rc" -eq 124 ]; then
 	die "the VM did not finish within ${timeout_s} s (result: ${result:-none}; total ${elapsed} s)"
 fi
