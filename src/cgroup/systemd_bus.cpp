@@ -218,9 +218,9 @@ Result<void> SystemdBus::start_transient_unit(const std::string& unit,
     started = run_job("StartTransientUnit", unit, &properties, &error_name);
   }
   if (!started && error_name.empty()) {
-    // systemd took the call, and the job failed or is stuck: leave no failed unit behind (a stuck
-    // one is stopped by the caller's rollback). A refused call made no unit; one refused with
-    // UnitExists is someone else's.
+    // systemd took the call, and the job failed or is stuck: leave nothing of the unit behind.
+    // A refused call made no unit, and one refused with UnitExists is someone else's.
+    (void)stop_unit(unit);
     (void)reset_failed_unit(unit);
   }
   return started;

@@ -94,9 +94,11 @@ Result<void> SystemdManager::start(pid_t pid) {
   properties.insert(properties.end(), options.annotations.begin(), options.annotations.end());
   log::debug("cgroup: starting systemd unit {}: {}", unit_, describe(properties));
   SystemdBus* bus = CR_TRY(this->bus());
-  stage_ = Stage::kStarting;  // from here on destroy() stops the unit
   CR_TRY_CTX(bus->start_transient_unit(unit_, properties), "--systemd-cgroup");
-  stage_ = Stage::kRunning;
+  stage_ = Stage::kRunning;  // from here on destroy() stops the unit
+  // Controllers systemd leaves off (hugetlb, rdma, misc) on in the ancestors, for the files
+  // (runc's CreateCgroupPath after startUnit).
+  fs_.enable_controllers();
   if (options.placement.is_slice()) {
     CR_TRY(fs_.attach(pid));  // a slice takes no PIDs property: join it by cgroupfs
   } else {
@@ -111,7 +113,6 @@ Result<void> SystemdManager::start(pid_t pid) {
 
 Result<void> SystemdManager::attach(pid_t pid) {
   if (stage_ == Stage::kRunning) return fs_.attach(pid);
-  if (stage_ == Stage::kStarting) return fail_msg("systemd unit {} failed to start before", unit_);
   return start(pid);
 }
 
@@ -129,7 +130,7 @@ Result<void> SystemdManager::update(const spec::LinuxResources& resources) {
 }
 
 Result<void> SystemdManager::destroy() {
-  if (stage_ == Stage::kPending) return {};  // nothing was asked of systemd
+  if (stage_ == Stage::kPending) return {};  // no unit of ours
   // SIGKILL first: stopping a scope sends SIGTERM and waits up to its TimeoutStopSec (90 s).
   if (cgfs::exists(fs_.dir())) {
     if (auto killed = fs_.kill_all(SIGKILL); !killed) log::debug("cgroup: {}", killed.error().to_string());

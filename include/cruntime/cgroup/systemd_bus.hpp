@@ -33,8 +33,9 @@ class SystemdBus {
 
   // StartTransientUnit(unit, "replace", properties) and wait for its job (JobRemoved) to end.
   // A leftover failed unit of that name is reset and the start retried once (runc). A job that
-  // ends other than "done", or not within kSystemdJobTimeout, is an error; the unit is then reset
-  // so that nothing of it stays loaded.
+  // ends other than "done", or not within kSystemdJobTimeout, is an error; the unit is then
+  // stopped and reset. So on failure there is no unit of ours: a unit of that name that exists
+  // (UnitExists) belongs to someone else.
   Result<void> start_transient_unit(const std::string& unit,
                                     const std::vector<UnitProperty>& properties);
   // SetUnitProperties(unit, runtime=true, properties): until the unit goes away, like runc.

@@ -62,8 +62,9 @@ class SystemdManager final : public Manager {
   Result<uint64_t> oom_kills() const override { return fs_.oom_kills(); }
 
  private:
-  // Where a unit stands. kStarting: StartTransientUnit was sent, so destroy() must stop it.
-  enum class Stage { kPending, kStarting, kRunning };
+  // kPending until systemd started the unit: only then is it ours to stop (a failed start
+  // leaves none, and a unit of the same name that already existed is another container's).
+  enum class Stage { kPending, kRunning };
 
   Result<SystemdBus*> bus();
   Result<int> version();
