@@ -324,6 +324,121 @@ inside() {
 	[ -z "$output" ] || fail "containers left behind: $output"
 }
 
+# ---- rootless: the user's own systemd --------------------------------------------------------
+
+RL_USER=cruntime-sd
+
+# as_rl_user CMD...: CMD as $RL_USER in its home, with the environment a login session gives
+# it (its runtime directory and session bus, where the user's systemd listens).
+as_rl_user() {
+	runuser -u "$RL_USER" -- env -i --chdir="/home/$RL_USER" PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="/home/$RL_USER" \
+		XDG_RUNTIME_DIR="/run/user/$RL_UID" DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$RL_UID/bus" "$@"
+}
+
+# rl_cr ARGS...: cruntime as the user, with a state root of its own.
+rl_cr() { as_rl_user "$CRUNTIME" --root "/run/user/$RL_UID/cruntime" "$@"; }
+
+# rl_user_prop UNIT PROPERTY: what the user's systemd shows for PROPERTY of UNIT.
+rl_user_prop() { as_rl_user systemctl --user show -P "$2" "$1"; }
+
+rl_unit_loaded() {
+	[ -n "$(as_rl_user systemctl --user list-units --all --no-legend --plain "$1" 2>/dev/null)" ]
+}
+
+# rl_scenario: a rootless container under the user's systemd, checked from both sides.
+rl_scenario() {
+	local unit=cruntime-ct.scope bundle="/home/$RL_USER/bundle" pid cg
+	as_rl_user mkdir -p "$bundle" && as_rl_user "$CRUNTIME" spec --rootless --bundle "$bundle" ||
+		fail "cruntime spec --rootless as $RL_USER failed" || return 1
+	# No cgroupsPath: ":cruntime:ct", in the user's user.slice.
+	jq --arg rootfs "$VM_ROOTFS" '.process.terminal = false | .process.args = ["sleep", "1000"]
+		| .root = {"path": $rootfs, "readonly": true}
+		| .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 30}}' \
+		"$bundle/config.json" >"$BATS_TEST_TMPDIR/rl.json" && cp "$BATS_TEST_TMPDIR/rl.json" "$bundle/config.json" ||
+		fail "jq failed" || return 1
+	rund rl_cr --systemd-cgroup run -d -b "$bundle" ct
+	[ "$status" -eq 0 ] || fail "run as $RL_USER: $stderr" || return 1
+	cg="$(rl_user_prop "$unit" ControlGroup)"
+	[ "$cg" = "/user.slice/user-$RL_UID.slice/user@$RL_UID.service/user.slice/$unit" ] ||
+		fail "$unit's ControlGroup in the user's systemd: '$cg'" || return 1
+	pid="$(rl_cr state ct | jq -r .pid)"
+	[ "$(cat "/proc/$pid/cgroup")" = "0::$cg" ] || fail "init's cgroup: $(cat "/proc/$pid/cgroup")" || return 1
+	[ "$(rl_user_prop "$unit" Delegate)" = yes ] || fail "Delegate: $(rl_user_prop "$unit" Delegate)" || return 1
+	[ "$(rl_user_prop "$unit" MemoryMax)" = 67108864 ] || fail "MemoryMax: $(rl_user_prop "$unit" MemoryMax)" || return 1
+	[ "$(rl_user_prop "$unit" TasksMax)" = 30 ] || fail "TasksMax: $(rl_user_prop "$unit" TasksMax)" || return 1
+	[ "$(cat "$CGROUP_MNT$cg/memory.max")" = 67108864 ] || fail "memory.max: $(cat "$CGROUP_MNT$cg/memory.max")" || return 1
+	[ "$(jq -r .systemdUser "/run/user/$RL_UID/cruntime/ct/state.json")" = true ] || fail "state.json lacks systemdUser" || return 1
+	# update and delete, without --systemd-cgroup: the state says which systemd.
+	rund rl_cr update --memory 96m --pids-limit 40 ct
+	[ "$status" -eq 0 ] || fail "update: $stderr" || return 1
+	[ "$(rl_user_prop "$unit" MemoryMax)" = 100663296 ] || fail "MemoryMax after update: $(rl_user_prop "$unit" MemoryMax)" || return 1
+	[ "$(cat "$CGROUP_MNT$cg/pids.max")" = 40 ] || fail "pids.max after update" || return 1
+	rund rl_cr delete --force ct
+	[ "$status" -eq 0 ] || fail "delete: $stderr" || return 1
+	! rl_unit_loaded "$unit" || fail "$unit still listed by the user's systemd" || return 1
+	[ ! -d "$CGROUP_MNT$cg" ] || fail "$cg left" || return 1
+}
+
+@test "rootless: the scope is the user's own systemd's, over its session bus" {
+	rund -0 "$CRUNTIME" features
+	[ "$(jq -r .linux.cgroup.systemdUser <<<"$output")" = true ] || fail "features: systemdUser is not true"
+	useradd --create-home --shell /bin/sh "$RL_USER" || fail "useradd failed"
+	RL_UID="$(id -u "$RL_USER")"
+	local rc=0
+	# A user manager that runs without a login: what a rootless podman host has.
+	loginctl enable-linger "$RL_USER" || rc=1
+	[ "$rc" -ne 0 ] || wait_until 60 test -S "/run/user/$RL_UID/bus" || rc=1
+	[ "$rc" -ne 0 ] || rl_scenario || rc=1
+	if [ "$rc" -ne 0 ]; then
+		echo "--- user manager: $(systemctl status "user@$RL_UID.service" --no-pager 2>&1 | head -n 15)"
+		rl_cr delete --force ct 2>/dev/null || true
+	fi
+	loginctl disable-linger "$RL_USER" || true
+	loginctl terminate-user "$RL_USER" 2>/dev/null || true
+	wait_until 30 eval '! systemctl is-active --quiet "user@$RL_UID.service"' || true
+	systemctl reset-failed "user@$RL_UID.service" 2>/dev/null || true
+	userdel --remove "$RL_USER" 2>/dev/null || true
+	[ "$rc" -eq 0 ]
+}
+
+# rl_podman_scenario: rootless podman with its default cgroup manager on this host, systemd.
+rl_podman_scenario() {
+	tar -C "$VM_ROOTFS" -c . | as_rl_user podman import --quiet - "$SYSVM_IMAGE" >/dev/null ||
+		fail "podman import as $RL_USER failed" || return 1
+	rund as_rl_user podman --runtime "$CRUNTIME" --cgroup-manager systemd run -d --name rl --network none \
+		--pids-limit 30 "$SYSVM_IMAGE" sleep 1000
+	[ "$status" -eq 0 ] || fail "rootless podman run: $stderr" || return 1
+	local id="${lines[-1]}" scope cg
+	scope="libpod-$id.scope"
+	cg="$(rl_user_prop "$scope" ControlGroup)"
+	[[ "$cg" == "/user.slice/user-$RL_UID.slice/user@$RL_UID.service/user.slice/$scope" ]] ||
+		fail "$scope's ControlGroup in the user's systemd: '$cg'" || return 1
+	[ "$(rl_user_prop "$scope" TasksMax)" = 30 ] || fail "TasksMax: $(rl_user_prop "$scope" TasksMax)" || return 1
+	rund as_rl_user podman exec rl cat /proc/self/cgroup
+	[ "$output" = "0::/" ] || fail "podman exec's cgroup: $output $stderr" || return 1
+	rund as_rl_user podman rm -f -t 0 rl
+	[ "$status" -eq 0 ] || fail "podman rm: $stderr" || return 1
+	! rl_unit_loaded "$scope" || fail "$scope still listed by the user's systemd" || return 1
+}
+
+@test "rootless podman --cgroup-manager systemd runs its containers with cruntime in the user's systemd" {
+	sysvm_rootfs
+	useradd --create-home --shell /bin/sh "$RL_USER" || fail "useradd failed"
+	RL_UID="$(id -u "$RL_USER")"
+	local rc=0
+	loginctl enable-linger "$RL_USER" || rc=1
+	[ "$rc" -ne 0 ] || wait_until 60 test -S "/run/user/$RL_UID/bus" || rc=1
+	[ "$rc" -ne 0 ] || rl_podman_scenario || rc=1
+	as_rl_user podman rm -a -f -t 0 >/dev/null 2>&1 || true
+	as_rl_user podman system reset --force >/dev/null 2>&1 || true
+	loginctl disable-linger "$RL_USER" || true
+	loginctl terminate-user "$RL_USER" 2>/dev/null || true
+	wait_until 30 eval '! systemctl is-active --quiet "user@$RL_UID.service"' || true
+	systemctl reset-failed "user@$RL_UID.service" 2>/dev/null || true
+	userdel --remove "$RL_USER" 2>/dev/null || true
+	[ "$rc" -eq 0 ]
+}
+
 # ctr_task_status ID: RUNNING / STOPPED / ... as containerd reports the task.
 ctr_task_status() { ctr_ task ls | awk -v id="$1" '$1 == id { print $3 }'; }
 

@@ -99,16 +99,14 @@ bool systemd_running() {
 Result<std::unique_ptr<Manager>> make_systemd_manager(const Layout& layout,
                                                       const ManagerOptions& options) {
   SystemdManager::Options systemd;
-  systemd.placement = CR_TRY(systemd_placement(options.cgroups_path, options.id));
+  // Rootless: the user's own systemd (runc), whose slices live below its service's cgroup.
+  systemd.user = options.rootless;
+  systemd.placement = CR_TRY(systemd_placement(options.cgroups_path, options.id,
+                                               systemd.user ? "user.slice" : "system.slice"));
   systemd.annotations = CR_TRY(annotation_properties(options.annotations));
   // runc drives systemd's v1 hierarchies too (its systemd v1 manager); cruntime does not yet.
   if (layout.mode != Mode::kUnified) {
     return fail_msg("--systemd-cgroup: only cgroup v2 hosts are supported");
-  }
-  // runc talks to the user's own systemd over the session bus then; cruntime does not yet.
-  if (options.rootless) {
-    return fail_msg(
-        "--systemd-cgroup: rootless containers are not supported (use the cgroupfs driver)");
   }
   systemd.root = layout.unified_root;
   systemd.description = fmt::format("cruntime container {}", options.id);
@@ -187,7 +185,7 @@ Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
 
 Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
                                                       const std::string& stored_cgroup_path,
-                                                      const std::string& unit) {
+                                                      const std::string& unit, bool user) {
   if (layout.mode != Mode::kUnified) {
     return fail_msg("systemd unit {} was made on a cgroup v2 host, this one is {}", unit,
                     mode_name(layout.mode));
@@ -195,13 +193,13 @@ Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
   const std::string relative =
       CR_TRY_CTX(stored_cgroup(stored_cgroup_path), "cgroup path from the state");
   return std::unique_ptr<Manager>(
-      std::make_unique<SystemdManager>(layout.unified_root, unit, relative));
+      std::make_unique<SystemdManager>(layout.unified_root, unit, relative, user));
 }
 
 Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored) {
   const Layout layout = CR_TRY(detect_layout());
   if (!stored.systemd_unit.empty()) {
-    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit);
+    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit, stored.systemd_user);
   }
   return open_manager(layout, stored.cgroup_path);
 }

@@ -32,16 +32,23 @@ std::string describe(const std::vector<UnitProperty>& properties) {
 
 SystemdManager::SystemdManager(Options options)
     : unit_(options.placement.unit),
-      fs_(options.root, options.placement.cgroup, true),
+      user_(options.user),
+      fs_(options.root, options.placement.cgroup, true, {}, options.user),
       stage_(Stage::kPending) {
   options_ = std::move(options);
 }
 
-SystemdManager::SystemdManager(std::string root, std::string unit, std::string relative)
-    : unit_(std::move(unit)), fs_(std::move(root), std::move(relative), true), stage_(Stage::kRunning) {}
+SystemdManager::SystemdManager(std::string root, std::string unit, std::string relative, bool user)
+    : unit_(std::move(unit)),
+      user_(user),
+      fs_(std::move(root), std::move(relative), true, {}, user),
+      stage_(Stage::kRunning) {}
 
 Result<SystemdBus*> SystemdManager::bus() {
-  if (!bus_) bus_ = CR_TRY_CTX(SystemdBus::connect_system(), "--systemd-cgroup");
+  if (!bus_) {
+    bus_ = CR_TRY_CTX(user_ ? SystemdBus::connect_user() : SystemdBus::connect_system(),
+                      "--systemd-cgroup");
+  }
   return &*bus_;
 }
 
@@ -57,6 +64,14 @@ Result<int> SystemdManager::version() {
 Result<void> SystemdManager::create() {
   if (stage_ != Stage::kPending) return fail_msg("systemd unit {} is already started", unit_);
   CR_TRY(version());  // connects: no systemd, no container, before the init exists
+  if (user_) {
+    // A user's systemd keeps its slices below its own service's cgroup (runc's getSliceFull):
+    // "/user.slice/user-1000.slice/user@1000.service" + "/user.slice/<unit>".
+    SystemdBus* bus = CR_TRY(this->bus());
+    const std::string below = CR_TRY_CTX(bus->control_group(), "--systemd-cgroup");
+    const Options& options = *options_;
+    fs_ = Fs2Manager(options.root, below + options.placement.cgroup, true, {}, true);
+  }
   return {};
 }
 

@@ -81,6 +81,8 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   }
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
   if (auto created = manager->create(); !created) {
+    // Asked for systemd's cgroup: no fallback to none.
+    if (options.systemd) return fail(std::move(created).error().with_context("cgroup"));
     // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc). The
     // layout make_manager detected (cached), for which limits this host could enforce.
     const cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup");
@@ -154,6 +156,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   if (cgroup) {
     stored.cgroup_path = cgroup->path();
     stored.systemd_unit = cgroup->systemd_unit();
+    stored.systemd_user = cgroup->systemd_user();
     // A systemd unit's directory exists only once the init is in it: the manager delegates it.
     if (stored.systemd_unit.empty()) CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
   }

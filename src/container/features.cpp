@@ -57,13 +57,13 @@ spec::LinuxFeatures linux_features() {
   linux_features.namespaces = std::move(namespaces);
   linux_features.capabilities = spec::names_of(spec::capability_table());
   linux_features.seccomp = seccomp_features();
-  // Both cgroupfs managers, and the systemd driver (--systemd-cgroup) on v2 hosts as root; not
-  // yet for rootless containers through the user's systemd (systemdUser).
+  // Both cgroupfs managers, and the systemd driver (--systemd-cgroup) on v2 hosts, through the
+  // user's own systemd for rootless containers (systemdUser).
   spec::CgroupFeatures cgroup;
   cgroup.v1 = true;
   cgroup.v2 = true;
   cgroup.systemd = true;
-  cgroup.systemd_user = false;
+  cgroup.systemd_user = true;
   cgroup.rdma = true;
   linux_features.cgroup = cgroup;
   // Id-mapped bind mounts (idmap/ridmap, mount uid/gidMappings): rootfs/idmap_mount.cpp.

@@ -53,12 +53,12 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   }
   CHECK(linux_features.apparmor->enabled == false);
   CHECK(linux_features.selinux->enabled == false);
-  // Both cgroupfs managers and the systemd driver; not through a user's systemd.
+  // Both cgroupfs managers and the systemd driver, also through a user's systemd.
   REQUIRE(linux_features.cgroup);
   CHECK(linux_features.cgroup->v1 == true);
   CHECK(linux_features.cgroup->v2 == true);
   CHECK(linux_features.cgroup->systemd == true);
-  CHECK(linux_features.cgroup->systemd_user == false);
+  CHECK(linux_features.cgroup->systemd_user == true);
   REQUIRE(linux_features.mount_extensions);
   CHECK(linux_features.mount_extensions->idmap->enabled == true);
   REQUIRE(features.mount_options);

@@ -49,6 +49,7 @@ spec::StoredState stored_state() {
   s.annotations = {{"k", "v"}};
   s.cgroup_path = "/sys/fs/cgroup/cruntime/web";
   s.systemd_unit = "cruntime-web.scope";
+  s.systemd_user = true;
   s.own_pid_namespace = true;
   s.config_path = "/run/cruntime/web/config.json";
   return s;
@@ -199,6 +200,7 @@ TEST_CASE("stored state: every field round-trips", "[spec]") {
   s.own_pid_namespace = false;
   s.cgroup_path.clear();
   s.systemd_unit.clear();  // the cgroupfs drivers: no systemdUnit key at all
+  s.systemd_user = false;
   const std::string cgroupfs = spec::dump_stored_state(s);
   CHECK(cgroupfs.find("systemdUnit") == std::string::npos);
   auto back2 = spec::parse_stored_state(cgroupfs);

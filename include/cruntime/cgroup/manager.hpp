@@ -65,6 +65,8 @@ class Manager {
   // With the systemd driver the container's unit ("cruntime-abc.scope"), which state.json
   // records (spec::StoredState::systemd_unit) for open_manager; "" for the cgroupfs drivers.
   virtual std::string systemd_unit() const { return {}; }
+  // Whether that unit is the user's own systemd's (rootless, over the session bus).
+  virtual bool systemd_user() const { return false; }
 
   // pause/resume: freeze or thaw every process of the cgroup, returning once the kernel is done
   // (v2 cgroup.freeze + cgroup.events, v1 freezer.state). No freezer → an error saying so.
@@ -104,8 +106,8 @@ Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgrou
 // Detects the host (detect_layout) and places the cgroup: absolute → below each hierarchy root;
 // relative → v2: below the parent of our own cgroup, v1: below our own cgroup per hierarchy.
 // Nothing is created until create(). With options.systemd, a SystemdManager (systemd_manager.hpp)
-// for linux.cgroupsPath "slice:prefix:name" on a cgroup v2 host where systemd runs; v1 and hybrid
-// hosts and rootless containers are refused (runc supports both).
+// for linux.cgroupsPath "slice:prefix:name" on a cgroup v2 host where systemd runs, rootless
+// through the user's own systemd; v1 and hybrid hosts are refused (runc supports them).
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options);
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks = {});
@@ -118,6 +120,6 @@ Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
                                               const cgfs::DirHooks& hooks = {});
 Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
                                                       const std::string& stored_cgroup_path,
-                                                      const std::string& unit);
+                                                      const std::string& unit, bool user);
 
 }  // namespace cruntime::cgroup

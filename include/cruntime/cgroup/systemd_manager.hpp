@@ -23,7 +23,8 @@ namespace cruntime::cgroup {
 // A scope needs a process to exist (systemd refuses an empty one), so nothing is made until
 // attach(init): dir_fd() is -1 and create.cpp attaches right after clone, before the init runs
 // any of its setup. At create:
-//   create()  connect to systemd, read its version (a bus error fails before the init exists)
+//   create()  connect to systemd, read its version (a bus error fails before the init exists);
+//             a user's systemd: place the unit below that systemd's own cgroup
 //   apply()   build the unit properties of linux.resources (config errors fail here too)
 //   attach()  StartTransientUnit with PIDs=[init], wait for the job, check the init landed in
 //             the expected cgroup, delegate it (delegate.hpp), then the files and device filter
@@ -37,12 +38,16 @@ class SystemdManager final : public Manager {
     std::string description;               // the unit's Description
     std::vector<UnitProperty> annotations;  // org.systemd.property.*, applied last (runc)
     std::optional<DelegateTo> delegate_to;  // delegation_target(config)
+    // Rootless: the caller's own systemd over the session bus (runc), and no device filter
+    // when the kernel refuses one (ManagerOptions::rootless).
+    bool user = false;
   };
 
-  // A unit to start at attach().
+  // A unit to start at attach(). With options.user, path() and dir() are known after create().
   explicit SystemdManager(Options options);
-  // The running unit `unit` whose cgroup is `relative` below `root` (from state.json).
-  SystemdManager(std::string root, std::string unit, std::string relative);
+  // The running unit `unit` whose cgroup is `relative` below `root` (from state.json); `user`:
+  // a unit of the user's own systemd.
+  SystemdManager(std::string root, std::string unit, std::string relative, bool user);
 
   Result<void> create() override;
   int dir_fd() const override { return -1; }
@@ -56,6 +61,7 @@ class SystemdManager final : public Manager {
   std::string dir(std::string_view controller = "") const override { return fs_.dir(controller); }
   Mode mode() const override { return Mode::kUnified; }
   std::string systemd_unit() const override { return unit_; }
+  bool systemd_user() const override { return user_; }
   Result<void> freeze(bool frozen) override { return fs_.freeze(frozen); }
   Result<bool> frozen() const override { return fs_.frozen(); }
   Result<Stats> stats() const override { return fs_.stats(); }
@@ -73,6 +79,7 @@ class SystemdManager final : public Manager {
 
   std::optional<Options> options_;  // until start()
   std::string unit_;
+  bool user_;
   Fs2Manager fs_;
   Stage stage_;
   std::optional<SystemdBus> bus_;
