@@ -375,25 +375,6 @@ no_exec_left() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
-@test "create and exec refuse an AppArmor profile or SELinux label they would not apply" {
-	start_ct
-	ex -255 --apparmor docker-default ct true
-	assert_one_error_line "process.apparmorProfile"
-	ex -255 --process-label system_u:system_r:container_t:s0 ct true
-	assert_one_error_line "process.selinuxLabel"
-	# "unconfined" asks for no profile: nothing is dropped.
-	ex -0 --apparmor unconfined ct true
-	no_exec_left
-	snapshot_host
-	update_config '.process.apparmorProfile = "docker-default"'
-	rund -1 cr create -b "$BUNDLE" ct2
-	assert_one_error_line 'process.apparmorProfile: "docker-default" cannot be applied'
-	update_config '.process.apparmorProfile = "unconfined" | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
-	rund -1 cr create -b "$BUNDLE" ct2
-	assert_one_error_line "process.selinuxLabel"
-	[ ! -e "$TEST_ROOT/ct2" ]
-}
-
 # CVE-2019-5736 class: a runtime process inside the container (the init before `start`, a process
 # `exec` is starting) runs the host's cruntime binary. The container's root must not reach it
 # through /proc/<pid>/exe: both are non-dumpable, so readlink and open fail, and the binary's

@@ -172,6 +172,63 @@ $(ns_inode "$HOLDER" uts)" ]
 	[ "${lines[2]}" -ge $((172800 + $(cut -d. -f1 /proc/uptime) - 5)) ]
 }
 
+@test "user and time namespace: timeOffsets are applied, and exec sees them too" {
+	# Regression: the init wrote the offsets after becoming root of the new user namespace (host
+	# uid 100000). That change of euid made it non-dumpable, so its /proc/self files belonged to
+	# host root and opening timens_offsets failed with EACCES.
+	requires_timens
+	add_userns
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0},
+			"boottime": {"secs": 172800, "nanosecs": 500}}'
+	set_args sh -c 'cat /proc/self/timens_offsets >/shared/offsets; exec sleep 1000'
+	local host_uptime
+	host_uptime="$(cut -d. -f1 /proc/uptime)"
+	rund -0 cr run -d -b "$BUNDLE" ct
+	wait_for_file "$SHARED/offsets"
+	local want
+	want="$(printf 'monotonic 86400 0\nboottime 172800 500')"
+	[ "$(tr -s ' ' <"$SHARED/offsets" | sed 's/^ //')" = "$want" ] ||
+		fail "init's offsets: $(cat "$SHARED/offsets")"
+	local pid
+	pid="$(pid_of ct)"
+	[ "$(ns_inode "$pid" time)" != "$(ns_inode $$ time)" ]
+	[ "$(ns_inode "$pid" user)" != "$(ns_inode $$ user)" ]
+
+	# An exec'd process joins the same time namespace (and so sees the same clocks).
+	rund -0 cr exec ct sh -c 'stat -L -c %i /proc/self/ns/time; cat /proc/self/timens_offsets
+		cut -d. -f1 /proc/uptime'
+	local lines
+	mapfile -t lines <<<"$output"
+	[ "${lines[0]}" = "$(ns_inode "$pid" time)" ] || fail "exec in time namespace ${lines[0]}"
+	[ "$(printf '%s\n' "${lines[1]}" "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "$want" ] ||
+		fail "exec's offsets: ${lines[1]} / ${lines[2]}"
+	[ "${lines[3]}" -ge $((172800 + host_uptime - 5)) ] || fail "exec's uptime ${lines[3]}"
+}
+
+@test "joined user namespace and a new time namespace: timeOffsets are applied" {
+	# The same EACCES through setns: root of a joined namespace mapped to host uid 100000. The
+	# user namespace to join is another container's.
+	requires_timens
+	add_userns
+	set_args sleep 1000
+	rund -0 cr run -d -b "$BUNDLE" holder
+	local holder
+	holder="$(pid_of holder)"
+	update_config '.linux.namespaces |= map(select(.type != "user")) + [{"type": "time"},
+			{"type": "user", "path": "/proc/'"$holder"'/ns/user"}]
+		| del(.linux.uidMappings, .linux.gidMappings)
+		| .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}}'
+	set_args sh -c 'stat -L -c %i /proc/self/ns/user; cat /proc/self/timens_offsets; id -u'
+	rund -0 cr run -b "$BUNDLE" ct
+	local lines
+	mapfile -t lines <<<"$output"
+	[ "${lines[0]}" = "$(ns_inode "$holder" user)" ] || fail "user namespace ${lines[0]}"
+	[ "$(tr -s ' ' <<<"${lines[1]}" | sed 's/^ //')" = "monotonic 86400 0" ] ||
+		fail "offsets: ${lines[1]}"
+	[ "${lines[3]}" = 0 ]
+}
+
 @test "a namespace path that is not a namespace, or of the wrong type: clean error" {
 	snapshot_host
 	: >"$BATS_TEST_TMPDIR/not-a-namespace"

@@ -6,7 +6,8 @@
 
 load helpers
 
-IDS_PROBE="${IDS_PROBE:-$BUILD_DIR/integration/ids-probe}"
+# helpers.bash does not set BUILD_DIR (lifecycle_helpers.bash does): the probe sits next to cruntime.
+IDS_PROBE="${IDS_PROBE:-$(dirname "$CRUNTIME")/integration/ids-probe}"
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0

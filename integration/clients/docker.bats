@@ -9,8 +9,9 @@ load lib
 DOCKER_CLI=/usr/bin/docker
 
 docker_() { DOCKER_CONFIG="$CLIENT_DATA/docker-cli" "$DOCKER_CLI" -H "unix://$DOCKER_SOCK" "$@"; }
-# On an AppArmor host dockerd gives containers its docker-default profile, which cruntime does
-# not apply yet and so refuses (README): the scenarios ask for none, with either runtime.
+# On an AppArmor host dockerd gives containers its docker-default profile. The scenarios test the
+# client protocol, not confinement (lsm.bats and the system VM do), and ask for none with either
+# runtime.
 APPARMOR_OPT=""
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
 	APPARMOR_OPT="--security-opt apparmor=unconfined"

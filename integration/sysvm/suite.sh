@@ -18,18 +18,28 @@ echo 1 >/proc/sys/kernel/printk
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 echo "CRUNTIME-SYSVM: kernel $(uname -r), $(nproc) cpu(s), $(systemctl --version | head -n 1)"
-echo "CRUNTIME-SYSVM: multi-user.target reached after $(uptime_s) s; LSMs: $(cat /sys/kernel/security/lsm)"
+echo "CRUNTIME-SYSVM: suite started $(uptime_s) s after boot (multi-user.target reached); LSMs: $(cat /sys/kernel/security/lsm)"
 
 args=(--tap)
 [ -n "$VM_BATS_FILTER" ] && args+=(-f "$VM_BATS_FILTER")
 cd /sysvm/suite || exit 1
+# The smoke tests of the VM itself first: when they fail, the rest says little.
+files=(system.bats)
+for f in *.bats; do
+	[ "$f" = system.bats ] || files+=("$f")
+done
 # shellcheck disable=SC2206 # a space-separated list of file names
-files=(${SYSVM_FILES:-*.bats})
+[ -n "$SYSVM_FILES" ] && files=($SYSVM_FILES)
 
 echo "CRUNTIME-SYSVM: TAP begin"
-bats "${args[@]}" "${files[@]}"
-rc=$?
+bats "${args[@]}" "${files[@]}" | tee /run/cruntime-sysvm.tap
+rc=${PIPESTATUS[0]}
 echo "CRUNTIME-SYSVM: TAP end (bats exit status $rc)"
+# A filter that matches nothing must not pass as a green run.
+if [ "$rc" -eq 0 ] && [ "$(head -n 1 /run/cruntime-sysvm.tap)" = "1..0" ]; then
+	echo "CRUNTIME-SYSVM: no test ran (VM_BATS_FILTER '$VM_BATS_FILTER', files: ${files[*]})"
+	rc=1
+fi
 echo "CRUNTIME-SYSVM: done after $(uptime_s) s"
 if [ "$rc" -ne 0 ]; then
 	echo "CRUNTIME-SYSVM: system state: $(systemctl is-system-running)"

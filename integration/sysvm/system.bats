@@ -94,12 +94,11 @@ teardown() { vm_teardown; }
 
 @test "podman --runtime cruntime runs a local busybox image (cgroupfs manager)" {
 	sysvm_podman_image
-	# Until cruntime has them (issue 12): --cgroup-manager cgroupfs, as podman's default on a
-	# systemd host is the systemd driver, which cruntime refuses; apparmor=unconfined, as podman
-	# asks for its containers-default profile on an AppArmor host, which cruntime refuses rather
-	# than run unconfined. --network none: no CNI plugins in the image.
+	# --cgroup-manager cgroupfs until cruntime has the systemd driver (issue 12): podman's default
+	# on a systemd host, which cruntime refuses. Podman's default AppArmor profile applies
+	# (lsm.bats checks it). --network none: no CNI plugins in the image.
 	rund podman --runtime "$CRUNTIME" --cgroup-manager cgroupfs run --rm --network none \
-		--security-opt apparmor=unconfined "$SYSVM_IMAGE" sh -c 'echo hello from podman; cat /proc/self/cgroup'
+		"$SYSVM_IMAGE" sh -c 'echo hello from podman; cat /proc/self/cgroup'
 	[ "$status" -eq 0 ] || fail "podman run exited $status: $stderr"
 	[ "${lines[0]}" = "hello from podman" ] || fail "podman run printed: $output"
 	run podman ps --all --quiet

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -41,6 +42,18 @@ class Fd {
  private:
   int fd_ = -1;
 };
+
+// `name` as a socket address, in sd_notify(3)'s syntax: "@x" is "x" in the abstract namespace,
+// anything else a path. 0 when it does not fit.
+inline socklen_t unix_address(const std::string& name, sockaddr_un& addr) {
+  addr = sockaddr_un{};
+  addr.sun_family = AF_UNIX;
+  const bool abstract = !name.empty() && name[0] == '@';
+  if (name.empty() || name.size() + (abstract ? 0 : 1) > sizeof addr.sun_path) return 0;
+  std::memcpy(addr.sun_path, name.data(), name.size());
+  if (abstract) addr.sun_path[0] = '\0';
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + (abstract ? 0 : 1));
+}
 
 // A listening SOCK_STREAM socket bound at `path` (an old file there is removed first).
 inline Fd listen_unix(const std::string& path) {

@@ -1,5 +1,8 @@
 // `cruntime create [opts] <id>` and the create flags shared with `run` (cli-contract §7.1).
 #include "commands.hpp"
+
+#include <cstdlib>
+
 #include "cruntime/base/strings.hpp"
 
 namespace cruntime::cli {
@@ -13,6 +16,7 @@ Result<container::CreateOptions> create_options(const ParsedArgs& args) {
   options.no_pivot = args.flag("no-pivot");
   options.no_new_keyring = args.flag("no-new-keyring");
   options.preserve_fds = CR_TRY(preserve_fds_option(args));
+  if (const char* notify = std::getenv("NOTIFY_SOCKET")) options.notify_socket = notify;
   return options;
 }
 

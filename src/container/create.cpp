@@ -17,12 +17,14 @@
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
 #include "cruntime/container/lifecycle.hpp"
+#include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/rootless.hpp"
 #include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/userns_fd.hpp"
-#include "cruntime/rootfs/mount.hpp"
+#include "cruntime/rootfs/rootfs.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
@@ -140,6 +142,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
                                       spec::dump_config(config, -1), 0600),
              "save the config snapshot");
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
+  if (!options.notify_socket.empty()) CR_TRY(make_notify_dir(dir.fd(), dir.path()));
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
   cgroup = CR_TRY(make_cgroup(global, id, config));  // null: rootless without cgroup access
   rollback.add([&cgroup] {
@@ -172,7 +175,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   context.rootfs = {prepared.rootfs, prepared.bundle, rootfs_namespaces(plan), options.no_pivot};
   for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());
   if (cgroup) context.rootfs.cgroup_binds = CR_TRY(rootfs::container_cgroup_binds(config, *cgroup));
-  context.rootfs.selinux_enabled = rootfs::selinux_enabled();
+  context.rootfs.selinux_enabled = security::selinux_enabled();
   context.id = std::string(id);
   context.bundle = prepared.bundle;
   context.exec_fifo = fifo.get();
@@ -204,7 +207,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
 }
 
 Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options) {
-  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options));
+  PreparedBundle prepared = CR_TRY(prepare_bundle(global, id, options));
   CR_TRY(create_container(global, id, options, std::move(prepared)));
   return {};
 }

@@ -18,6 +18,7 @@
 #include "cruntime/process/console_relay.hpp"
 #include "cruntime/process/exec.hpp"
 #include "cruntime/process/namespaces.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
@@ -114,7 +115,7 @@ Result<Prepared> prepare(const Container& container, const ExecOptions& options)
   prepared.config = CR_TRY(load_snapshot(container));
   prepared.process = CR_TRY(exec_process(container, options));
   CR_TRY(check_additional_gids(::geteuid(), prepared.process.user));
-  CR_TRY(check_lsm_labels(prepared.process));
+  CR_TRY(check_lsm_labels(prepared.process, security::host_lsm_support()));
   CR_TRY(check_terminal(prepared.process, options));
   CR_TRY(check_preserved_fds(options.preserve_fds));
   prepared.init_pidfd = CR_TRY(open_init(container));

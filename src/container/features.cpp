@@ -2,7 +2,8 @@
 //
 // Keep this file true. It lists only what cruntime implements today, and callers trust it
 // (containerd and CRI-O decide e.g. on `rro` or idmapped mounts from it). Cruntime runs
-// containers with hooks, every namespace type, capabilities, seccomp and cgroups v1/v2. Every later feature
+// containers with hooks, every namespace type, capabilities, seccomp, cgroups v1/v2, and AppArmor
+// profiles and SELinux labels where the host has them. Every later feature
 // (cgroup drivers, mount extensions, ...) must add itself here in the same change that makes it
 // work, and never before.
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "cruntime/container/operations.hpp"
 #include "cruntime/container/rootless.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/spec/linux.hpp"
 #include "cruntime/spec/process_names.hpp"
@@ -70,8 +72,11 @@ spec::LinuxFeatures linux_features() {
   spec::MountExtensionsFeatures mount_extensions;
   mount_extensions.idmap = spec::EnabledFeature{true};
   linux_features.mount_extensions = mount_extensions;
-  linux_features.apparmor = spec::EnabledFeature{false};
-  linux_features.selinux = spec::EnabledFeature{false};
+  // The host's LSMs, not what the build could do (unlike runc's constant true): create refuses a
+  // profile or label the host cannot apply, so a caller deciding from features must see that.
+  const security::LsmSupport lsm = security::host_lsm_support();
+  linux_features.apparmor = spec::EnabledFeature{lsm.apparmor};
+  linux_features.selinux = spec::EnabledFeature{lsm.selinux};
   return linux_features;
 }
 

@@ -12,7 +12,9 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/base/strings.hpp"
+#include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
 
@@ -96,23 +98,25 @@ Result<void> check_preserved_fds(int count) {
   return {};
 }
 
-Result<void> check_lsm_labels(const spec::Process& process) {
-  // "unconfined" asks for no profile at all: nothing would be dropped.
-  if (process.apparmor_profile && !process.apparmor_profile->empty() &&
-      *process.apparmor_profile != "unconfined") {
-    return fail_msg("process.apparmorProfile: \"{}\" cannot be applied: cruntime does not apply "
-                    "AppArmor profiles yet (refused rather than run unconfined)",
+Result<void> check_lsm_labels(const spec::Process& process, const security::LsmSupport& host) {
+  // Even "unconfined" is refused without AppArmor, as runc does: runc writes "exec unconfined"
+  // like any profile, and a kernel without AppArmor refuses that write (EINVAL).
+  if (process.apparmor_profile && !process.apparmor_profile->empty() && !host.apparmor) {
+    return fail_msg("process.apparmorProfile: apparmor profile \"{}\" specified but AppArmor is "
+                    "not enabled on this system",
                     *process.apparmor_profile);
   }
-  if (process.selinux_label && !process.selinux_label->empty()) {
-    return fail_msg("process.selinuxLabel: \"{}\" cannot be applied: cruntime does not apply "
-                    "SELinux labels yet (refused rather than run unconfined)",
+  // runc's wording (validateProcessSpec and the config validator).
+  if (process.selinux_label && !process.selinux_label->empty() && !host.selinux) {
+    return fail_msg("process.selinuxLabel: selinux label \"{}\" is specified in config, but "
+                    "selinux is disabled or not supported",
                     *process.selinux_label);
   }
   return {};
 }
 
-Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options) {
+Result<PreparedBundle> prepare_bundle(const GlobalOptions& global, std::string_view id,
+                                      const CreateOptions& options) {
   CR_TRY(validate_id(id));
   PreparedBundle out;
   out.bundle = CR_TRY(real_path(options.bundle.empty() ? "." : options.bundle, "bundle"));
@@ -121,12 +125,15 @@ Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& 
   for (const auto& warning : spec::warnings(config)) {
     log::warn("config.json: {}: {}", warning.path, warning.message);
   }
-  if (config.process) CR_TRY(check_lsm_labels(*config.process));
+  if (config.process) CR_TRY(check_lsm_labels(*config.process, security::host_lsm_support()));
   out.rootfs = CR_TRY(resolve_rootfs(config, out.bundle));
   if (options.preserve_fds < 0) return fail_msg("--preserve-fds: must not be negative");
   out.listen_fds = listen_fds_for_us();
   CR_TRY(check_preserved_fds(out.listen_fds + options.preserve_fds));
   out.pid_file = CR_TRY(absolute_from_cwd(options.pid_file));
+  if (!options.notify_socket.empty()) {
+    add_notify_socket(config, fmt::format("{}/{}", global.root, id));
+  }
   out.config = std::make_unique<const spec::Config>(std::move(config));
   return out;
 }

@@ -9,6 +9,7 @@
 #include "cruntime/container/create.hpp"
 #include "cruntime/container/delete.hpp"
 #include "cruntime/container/foreground.hpp"
+#include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/container/start.hpp"
 #include "cruntime/process/console_relay.hpp"
@@ -16,10 +17,11 @@
 namespace cruntime::container {
 namespace {
 
-Result<void> start_or_destroy(const GlobalOptions& global, std::string_view id) {
+Result<UniqueFd> start_or_destroy(const GlobalOptions& global, std::string_view id,
+                                  NotifyRelay* notify) {
   Container container = CR_TRY(Container::load(global, id, LockMode::kExclusive));
-  auto started = start_container(container);
-  if (started) return {};
+  auto started = start_container(container, notify);
+  if (started) return std::move(started).value();
   // Any run that fails is destroyed (cli-contract §7.3).
   if (auto destroyed = destroy_container(global, container); !destroyed) {
     log::warn("cleanup: {}", destroyed.error().to_string());
@@ -30,7 +32,12 @@ Result<void> start_or_destroy(const GlobalOptions& global, std::string_view id) 
 }  // namespace
 
 Result<int> run(const GlobalOptions& global, std::string_view id, const RunOptions& options) {
-  PreparedBundle prepared = CR_TRY(prepare_bundle(id, options.create));
+  PreparedBundle prepared = CR_TRY(prepare_bundle(global, id, options.create));
+  // After prepare_bundle checked the --preserve-fds, so the socket cannot take one's number.
+  std::optional<NotifyRelay> notify;
+  if (!options.create.notify_socket.empty()) {
+    notify.emplace(CR_TRY(NotifyRelay::connect(options.create.notify_socket)));
+  }
   if (!options.detach && !options.no_subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return fail(Error::sys(errno, "prctl PR_SET_CHILD_SUBREAPER"));
   }
@@ -54,10 +61,21 @@ Result<int> run(const GlobalOptions& global, std::string_view id, const RunOptio
       return fail(std::move(attached).error());
     }
   }
-  CR_TRY(start_or_destroy(global, id));
+  const UniqueFd init_fd = CR_TRY(start_or_destroy(global, id, notify ? &*notify : nullptr));
+  pid_t init = created.init_pid;
+  if (notify) {
+    // runc: the main pid systemd should watch is the init when we detach, else this process. A
+    // failed relay does not fail `run`: the container is running (runc ignores it too). Signals
+    // wait in the signalfd meanwhile and are forwarded right after.
+    auto relayed = notify->relay_ready(init_fd.get(), options.detach ? init : ::getpid(),
+                                       relay ? &*relay : nullptr);
+    if (!relayed) {
+      log::warn("{}", relayed.error().to_string());
+    }
+    notify.reset();
+  }
   if (options.detach) return 0;
 
-  pid_t init = created.init_pid;
   int code = relay ? CR_TRY(process::relay_until_exit(*relay, signals->fd(),
                                                       [init](int signo) { return handle_signal(signo, init); }))
                    : CR_TRY(wait_forwarding(*signals, init));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/container/lifecycle.hpp"
@@ -79,7 +80,7 @@ Result<UniqueFd> open_fifo_unlinked(int state_dir) {
 
 }  // namespace
 
-Result<void> start_container(Container& container) {
+Result<UniqueFd> start_container(Container& container, NotifyRelay* notify) {
   CR_TRY(require_created(CR_TRY(container.status())));
   const spec::StoredState& stored = container.stored();
   UniqueFd pidfd = CR_TRY(sys::pidfd_open(stored.init_pid));
@@ -88,6 +89,7 @@ Result<void> start_container(Container& container) {
   if (CR_TRY(container.status()) != spec::Status::kCreated) {
     return fail_msg("cannot start a container that has stopped");
   }
+  if (notify != nullptr) CR_TRY(notify->bind(container.dir().fd(), container.dir().path()));
   UniqueFd fifo = CR_TRY(open_fifo_unlinked(container.dir().fd()));
   CR_TRY(release_init(fifo.get(), pidfd.get()));
 
@@ -100,12 +102,23 @@ Result<void> start_container(Container& container) {
     (void)sys::pidfd_send_signal(pidfd.get(), SIGKILL);
     return fail(std::move(hooks).error());
   }
-  return {};
+  return pidfd;
 }
 
-Result<void> start(const GlobalOptions& global, std::string_view id) {
-  Container container = CR_TRY(Container::load(global, id, LockMode::kExclusive));
-  return start_container(container);
+Result<void> start(const GlobalOptions& global, std::string_view id, const StartOptions& options) {
+  std::optional<NotifyRelay> notify;
+  UniqueFd pidfd;
+  pid_t init = 0;
+  {
+    Container container = CR_TRY(Container::load(global, id, LockMode::kExclusive));
+    if (!options.notify_socket.empty()) {
+      notify.emplace(CR_TRY(NotifyRelay::connect(options.notify_socket)));
+    }
+    pidfd = CR_TRY(start_container(container, notify ? &*notify : nullptr));
+    init = container.stored().init_pid;
+  }  // the lock goes here: `delete --force` must not wait for a container that is never ready
+  if (!notify) return {};
+  return notify->relay_ready(pidfd.get(), init);
 }
 
 }  // namespace cruntime::container

@@ -1,11 +1,9 @@
 // The container init after clone: sequencing only, one named step each (architecture.md "Child side").
 // Runs on a copy of the parent's stack: never return into the parent's frames, never throw.
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +19,7 @@
 #include "cruntime/process/sysctl.hpp"
 #include "cruntime/process/terminal.hpp"
 #include "cruntime/spec/io.hpp"
+#include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
@@ -32,14 +31,6 @@ struct InitPayload {
   Payload exec;
   SeccompPlan seccomp;  // decided once: part goes on with the credentials, part before execve
 };
-
-Result<UniqueFd> open_procfs() {
-  UniqueFd proc = CR_TRY(fs::open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW));
-  struct statfs st{};
-  if (::fstatfs(proc.get(), &st) != 0) return fail(Error::sys(errno, "statfs /proc"));
-  if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("/proc is not a procfs");
-  return proc;
-}
 
 Result<void> guard_against_parent_death(const InitContext& context) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail(Error::sys(errno, "prctl PDEATHSIG"));
@@ -99,6 +90,17 @@ Result<void> create_missing_cwd(const spec::Process& process) {
   return {};
 }
 
+// A new session keyring (runc's "_ses.<id>"), labelled with process.selinuxLabel: keycreate is
+// written first, through the procfs we still share with the host (the rootfs is not up yet).
+Result<void> new_session_keyring(const InitContext& context) {
+  const spec::Config& config = *context.config;
+  if (config.process && config.process->selinux_label.value_or("") != "") {
+    UniqueFd proc = CR_TRY_CTX(sys::open_procfs(), "process.selinuxLabel");
+    CR_TRY(label_new_keyrings(proc.get(), *config.process));
+  }
+  return join_session_keyring(context.id);
+}
+
 // Steps 1-7: everything up to "ready". Returns the payload to exec after `start`.
 Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   const spec::Config& config = *context.config;
@@ -119,7 +121,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // Not earlier: the parent writes our id maps and oom_score_adj through /proc first.
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return fail(Error::sys(errno, "prctl PR_SET_DUMPABLE"));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
-  if (!context.no_new_keyring) CR_TRY(join_session_keyring(context.id));
+  if (!context.no_new_keyring) CR_TRY(new_session_keyring(context));
   if (config.linux_config && config.linux_config->sysctl) {
     CR_TRY_CTX(apply_sysctl(*config.linux_config->sysctl), "linux.sysctl");
   }
@@ -135,7 +137,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
   InitPayload payload;
   // The container may have no /proc at all (or one it controls): keep a handle on ours.
-  payload.proc = CR_TRY_CTX(open_procfs(), "keep a /proc handle");
+  UniqueFd runtime_proc = CR_TRY_CTX(sys::open_procfs(), "keep a /proc handle");
   if (own_mounts) {
     CR_TRY_CTX(rootfs::switch_root(context.rootfs), "rootfs");
   } else {
@@ -154,7 +156,8 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   // While it waits, the init must hold nothing of the host (security.md promise 3): the
   // container's own procfs serves as well to reopen the fifo, whose identity wait_for_start
   // checks. Only a container without a /proc keeps the runtime's.
-  if (auto own = open_procfs(); own) payload.proc = std::move(*own);
+  auto own = sys::open_procfs();
+  payload.proc = own ? std::move(*own) : std::move(runtime_proc);
   CR_TRY(set_names(config));
   if (!config.process) return payload;  // create succeeds; start reports the missing process
 
@@ -163,6 +166,15 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   payload.exec = CR_TRY(prepare_payload(process, context.extra_env));
   CR_TRY(seal_fds(context.preserve_fds));
   payload.seccomp = plan_seccomp(config, process);
+  // The AppArmor profile and SELinux label take effect at execve; written now, after the
+  // createContainer hooks (runc: the startContainer hooks run under them) and before
+  // apply_credentials, which may load a seccomp filter first thing (one that denies open or
+  // write would make the writes fail). Neither is undone by the user and capability changes
+  // nor by the wait for `start`. Through the runtime's procfs, which no option of the
+  // container's /proc mount (ro, hidepid, subset=pid) shapes; it closes on return, before
+  // the wait (promise 3).
+  const UniqueFd& label_proc = runtime_proc ? runtime_proc : payload.proc;
+  CR_TRY(set_exec_labels(label_proc.get(), process));
   CR_TRY(apply_credentials(process, payload.seccomp, sync));
   return payload;
 }

@@ -16,12 +16,15 @@
 namespace cruntime::process {
 namespace {
 
+// time_namespaces(7): the writer needs CAP_SYS_TIME in the user namespace that owns the new time
+// namespace (ours: we just created or joined it), and the namespace must have no process yet
+// (the init enters it only by the second fork).
 Result<void> write_time_offsets(const std::map<std::string, spec::TimeOffset>& offsets) {
   std::string text;
   for (const auto& [clock, offset] : offsets) {
     text += fmt::format("{} {} {}\n", clock, offset.secs, offset.nanosecs);
   }
-  UniqueFd fd = CR_TRY(fs::open("/proc/self/timens_offsets", O_WRONLY));
+  UniqueFd fd = CR_TRY_CTX(fs::open("/proc/self/timens_offsets", O_WRONLY), "linux.timeOffsets");
   CR_TRY_CTX(fs::write_all(fd.get(), text), "linux.timeOffsets: write /proc/self/timens_offsets");
   return {};
 }
@@ -52,17 +55,22 @@ Result<void> join_and_unshare(const InitContext& context, SyncSocket& sync) {
                                                 plan.joins[i].path)));
     }
   }
-  if (plan.joins_ns(CLONE_NEWUSER)) CR_TRY(become_userns_root());
   if (plan.unshare_user) {
     if (::unshare(CLONE_NEWUSER) != 0) return fail(Error::sys(errno, "unshare user namespace"));
     CR_TRY(sync.send(MsgType::kIdMapRequest));
     CR_TRY(sync.expect(MsgType::kIdMapDone));
-    CR_TRY(become_userns_root());
   }
+  // Joining or creating the user namespace gave us every capability in it whatever our ids, so
+  // the other namespaces can be unshared (and owned by it) before we take its root's ids.
   if (plan.unshare_flags != 0 && ::unshare(static_cast<int>(plan.unshare_flags)) != 0) {
     return fail(Error::sys(errno, "unshare namespaces"));
   }
   if (!plan.time_offsets.empty()) CR_TRY(write_time_offsets(plan.time_offsets));
+  // Last: setresuid to the namespace's root changes our host euid (0 → e.g. 100000), and the
+  // kernel then resets the dumpable flag to fs.suid_dumpable, usually 0 (commit_creds). A
+  // non-dumpable process's /proc/self files belong to host root, so timens_offsets (0644) could
+  // no longer be opened for writing: EACCES.
+  if (plan.joins_ns(CLONE_NEWUSER) || plan.unshare_user) CR_TRY(become_userns_root());
   return {};
 }
 

@@ -13,6 +13,7 @@
 #include "cruntime/process/oom_score.hpp"
 #include "cruntime/process/payload.hpp"
 #include "cruntime/process/terminal.hpp"
+#include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::process {
@@ -60,11 +61,18 @@ Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   CR_TRY(guard_against_parent_death(context));
   CR_TRY(sync.expect(MsgType::kParentReady));
   CR_TRY(become_undumpable());
+  // For the LSM label writes: the runtime's procfs, opened before joining, so whatever the
+  // container did to its /proc (or having none) cannot redirect or stop them. Our task stays
+  // visible in it, the container's pid namespace being a descendant of the runtime's (were it
+  // not, thread-self would not resolve and the write fail: never an unlabelled process).
+  UniqueFd proc;
+  if (wants_lsm_labels(process)) proc = CR_TRY_CTX(sys::open_procfs(), "process LSM labels");
   // Before joining a user namespace, where lowering it would need CAP_SYS_RESOURCE of the host.
   if (process.oom_score_adj) CR_TRY_CTX(set_oom_score_adj(0, *process.oom_score_adj), "process.oomScoreAdj");
   CR_TRY(join_namespaces(context));
   CR_TRY(fork_into_joined_namespaces(context, sync));
   if (::setsid() < 0) return fail(Error::sys(errno, "setsid"));
+  CR_TRY(label_new_keyrings(proc.get(), process));  // before the keyring is created (runc)
   CR_TRY(join_session_keyring(context.id));
   if (process.terminal.value_or(false)) {
     CR_TRY_CTX(setup_terminal(context.console_socket, process, ConsoleBinding::kLeaveDevConsole),
@@ -75,6 +83,9 @@ Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   Payload payload = CR_TRY(prepare_payload(process, {}));
   CR_TRY(seal_fds(context.preserve_fds));
   const SeccompPlan seccomp = plan_seccomp(*context.config, process);
+  // As in the init (child.cpp): the exec labels go on before any seccomp filter and the
+  // credential changes, after everything else the runtime does in this process.
+  CR_TRY(set_exec_labels(proc.get(), process));
   CR_TRY(apply_credentials(process, seccomp, sync));
   CR_TRY(load_late_seccomp(seccomp));
   return payload;

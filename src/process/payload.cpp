@@ -8,12 +8,15 @@
 
 #include <cerrno>
 #include <climits>
+#include <optional>
 #include <span>
+#include <string>
 
 #include "cruntime/process/environment.hpp"
 #include "cruntime/process/rlimits.hpp"
 #include "cruntime/process/scheduling.hpp"
 #include "cruntime/security/capabilities.hpp"
+#include "cruntime/security/lsm_attr.hpp"
 #include "cruntime/security/seccomp.hpp"
 #include "cruntime/security/user.hpp"
 #include "cruntime/sys/syscalls.hpp"
@@ -24,6 +27,35 @@ Result<void> join_session_keyring(std::string_view id) {
   const std::string name = "_ses." + std::string(id);
   if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS) {
     return fail(Error::sys(errno, "join a new session keyring"));
+  }
+  return {};
+}
+
+namespace {
+
+bool is_set(const std::optional<std::string>& value) { return value && !value->empty(); }
+
+}  // namespace
+
+bool wants_lsm_labels(const spec::Process& process) {
+  return is_set(process.apparmor_profile) || is_set(process.selinux_label);
+}
+
+Result<void> label_new_keyrings(int proc_fd, const spec::Process& process) {
+  if (!is_set(process.selinux_label)) return {};
+  CR_TRY_CTX(security::set_selinux_keycreate_label(proc_fd, *process.selinux_label),
+             "process.selinuxLabel: label the session keyring");
+  return {};
+}
+
+Result<void> set_exec_labels(int proc_fd, const spec::Process& process) {
+  if (is_set(process.apparmor_profile)) {
+    CR_TRY_CTX(security::set_apparmor_exec_profile(proc_fd, *process.apparmor_profile),
+               "process.apparmorProfile");
+  }
+  if (is_set(process.selinux_label)) {
+    CR_TRY_CTX(security::set_selinux_exec_label(proc_fd, *process.selinux_label),
+               "process.selinuxLabel");
   }
   return {};
 }

@@ -148,8 +148,6 @@ Result<void> remount_existing(const MountContext& context, const MountOptions& o
 
 }  // namespace
 
-bool selinux_enabled() { return ::access("/sys/fs/selinux/enforce", F_OK) == 0; }
-
 std::string bind_source_path(const std::string& bundle, const spec::Mount& mount) {
   const std::string source = mount.source.value_or("");
   if (source.starts_with('/')) return source;

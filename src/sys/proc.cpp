@@ -1,5 +1,10 @@
-// /proc/<pid>/stat parsing (pid start time, zombie detection) and /proc/self/task counting.
+// /proc/<pid>/stat parsing (pid start time, zombie detection), /proc/self/task counting, and
+// opening a procfs root that is really one.
 #include "cruntime/sys/proc.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -101,6 +106,16 @@ Result<void> assert_single_threaded() {
   size_t threads = CR_TRY(thread_count());
   if (threads != 1) return fail_msg("internal error: {} threads before clone", threads);
   return {};
+}
+
+Result<UniqueFd> open_procfs(const std::string& path) {
+  UniqueFd proc = CR_TRY(fs::open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW));
+  struct statfs st{};
+  if (::fstatfs(proc.get(), &st) != 0) {
+    return fail(Error::sys(errno, fmt::format("statfs {}", path)));
+  }
+  if (st.f_type != PROC_SUPER_MAGIC) return fail_msg("{} is not a procfs", path);
+  return proc;
 }
 
 }  // namespace cruntime::sys

@@ -1,6 +1,8 @@
 // Thin Result wrappers over raw system calls; errno is captured here, callers add meaning.
 #include "cruntime/sys/syscalls.hpp"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -70,6 +72,19 @@ Result<void> close_range_cloexec(unsigned first) {
 Result<void> pivot_root(const char* new_root, const char* put_old) {
   if (::syscall(SYS_pivot_root, new_root, put_old) != 0) return fail(Error::sys(errno, "pivot_root"));
   return {};
+}
+
+Result<UniqueFd> openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve) {
+  constexpr int kMaxAgain = 32;
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.resolve = resolve;
+  for (int attempt = 0;; ++attempt) {
+    long fd = ::syscall(SYS_openat2, dir_fd, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return UniqueFd(static_cast<int>(fd));
+    if ((errno == EAGAIN && attempt < kMaxAgain) || errno == EINTR) continue;
+    return fail(Error::sys(errno, fmt::format("open {}", path)));
+  }
 }
 
 Result<int> wait_pid(pid_t pid) {

@@ -48,13 +48,20 @@ struct CreateOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  // The caller's $NOTIFY_SOCKET (cli-contract §8.6); empty: unset, and nothing is added.
+  std::string notify_socket;
   // Internal: `run -t` in the foreground hands the init one end of its own relay socket.
   int console_socket_fd = -1;
 };
 Result<void> create(const GlobalOptions& global, std::string_view id, const CreateOptions& options);
 
-// `cruntime start`: release a created container's init; poststart hooks.
-Result<void> start(const GlobalOptions& global, std::string_view id);
+// `cruntime start`: release a created container's init; poststart hooks. With notify_socket (the
+// caller's $NOTIFY_SOCKET), return only once the container sent READY= and it was relayed, or
+// the container exited (cli-contract §8.6).
+struct StartOptions {
+  std::string notify_socket;
+};
+Result<void> start(const GlobalOptions& global, std::string_view id, const StartOptions& options);
 
 // `cruntime run` = create + start; in the foreground it waits and returns the exit code
 // (status or 128+signal) and deletes the container unless `keep`.

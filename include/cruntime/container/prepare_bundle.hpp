@@ -7,6 +7,7 @@
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/container/operations.hpp"
+#include "cruntime/security/lsm.hpp"
 #include "cruntime/spec/config.hpp"
 
 namespace cruntime::container {
@@ -20,13 +21,16 @@ struct PreparedBundle {
   int listen_fds = 0;                          // socket activation fds (LISTEN_FDS for us)
 };
 
-Result<PreparedBundle> prepare_bundle(std::string_view id, const CreateOptions& options);
+// With options.notify_socket, the config also gets the notify socket's mount and env
+// (notify_socket.hpp), under the container's directory in global.root.
+Result<PreparedBundle> prepare_bundle(const GlobalOptions& global, std::string_view id,
+                                      const CreateOptions& options);
 // Every fd 3 .. 3+count-1 is open (--preserve-fds, LISTEN_FDS).
 Result<void> check_preserved_fds(int count);
-// security.md promise 13: an AppArmor profile (other than "unconfined") or an SELinux label
-// is refused, not dropped: cruntime applies neither yet, and a process must not run less
-// confined than its config says (create and exec).
-Result<void> check_lsm_labels(const spec::Process& process);
+// security.md promise 13: an AppArmor profile on a host without AppArmor, or an SELinux label on
+// a host without SELinux, is refused with one line rather than dropped: a process must not run
+// less confined than its config says (create and exec; runc refuses both too).
+Result<void> check_lsm_labels(const spec::Process& process, const security::LsmSupport& host);
 // process.terminal needs a console socket (or run's own relay), and only then.
 Result<void> check_terminal(const spec::Config& config, const CreateOptions& options);
 bool wants_terminal(const spec::Config& config);

@@ -10,7 +10,8 @@
 namespace cruntime::process {
 
 // setns every joined namespace (user first), unshare a new userns (asking the parent for id
-// maps), unshare the remaining new namespaces, write time offsets.
+// maps), unshare the remaining new namespaces, write time offsets, and only then become root of
+// the joined or new user namespace.
 Result<void> join_and_unshare(const InitContext& context, SyncSocket& sync);
 
 // setns/unshare of a pid or time namespace applies to children only: fork (CLONE_PARENT, so the

@@ -1,6 +1,6 @@
 // The last steps every container process takes before execve, shared by the init (child.cpp)
-// and the processes `exec` starts (exec_child.cpp): limits, cwd, environment, args[0], fds,
-// credentials, seccomp, execve.
+// and the processes `exec` starts (exec_child.cpp): keyring, limits, cwd, environment, args[0],
+// fds, LSM labels, credentials, seccomp, execve.
 #pragma once
 
 #include <string>
@@ -23,6 +23,19 @@ struct Payload {
 // A new session keyring "_ses.<id>" (runc's name), so the container does not share the caller's;
 // a kernel without keyrings (ENOSYS) is not an error.
 Result<void> join_session_keyring(std::string_view id);
+
+// The process asks for an AppArmor profile or an SELinux label (so needs a procfs handle for
+// the writes below; check_lsm_labels made sure the host has the LSM).
+bool wants_lsm_labels(const spec::Process& process);
+
+// process.selinuxLabel also labels the keyrings the process creates: call before
+// join_session_keyring (runc's SetKeyLabel). `proc_fd` is a procfs root (sys::open_procfs).
+Result<void> label_new_keyrings(int proc_fd, const spec::Process& process);
+
+// process.apparmorProfile and process.selinuxLabel for the next execve (attr/exec writes; the
+// process keeps its own confinement until then). Call after everything the runtime runs in
+// the process's name before the payload and before apply_credentials: see the call sites.
+Result<void> set_exec_labels(int proc_fd, const spec::Process& process);
 
 // rlimits, scheduler, ioPriority, execCPUAffinity of `process`; linux.personality of `config`.
 Result<void> apply_process_limits(const spec::Config& config, const spec::Process& process);

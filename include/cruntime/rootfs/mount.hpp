@@ -53,9 +53,6 @@ std::string bind_source_path(const std::string& bundle, const spec::Mount& mount
 // and made read-only by finalize_rootfs (cli-contract §12.2 "/dev handling").
 bool readonly_at_end(const spec::Mount& mount, const MountOptions& options);
 
-// SELinux is on (selinuxfs shows /sys/fs/selinux/enforce): linux.mountLabel applies.
-bool selinux_enabled();
-
 // The mount destination as a clean in-root path (a relative one is taken from "/", with a warning).
 std::string mount_destination(const spec::Mount& mount);
 

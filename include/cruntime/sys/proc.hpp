@@ -1,5 +1,5 @@
 // /proc readers: a process' state and start time (pid-reuse detection), our own thread count and
-// user namespace.
+// user namespace; a checked handle on a procfs mount.
 #pragma once
 
 #include <sys/types.h>
@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "cruntime/base/error.hpp"
+#include "cruntime/base/unique_fd.hpp"
 
 namespace cruntime::sys {
 
@@ -47,5 +49,10 @@ Result<size_t> thread_count();
 // An error unless thread_count() is 1: after fork in a multithreaded process only
 // async-signal-safe calls are allowed, and our children allocate, format and parse.
 Result<void> assert_single_threaded();
+
+// An O_PATH handle on the directory at `path`, refused unless it is the root of a procfs: the
+// kernel interfaces below it (attr/, oom_score_adj, fd/) must not be something a container put
+// there (security.md "writes to /proc").
+Result<UniqueFd> open_procfs(const std::string& path = "/proc");
 
 }  // namespace cruntime::sys

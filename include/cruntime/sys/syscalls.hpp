@@ -27,6 +27,9 @@ Result<void> close_range_cloexec(unsigned first);
 // Close every fd >= `first` except those in `keep`.
 Result<void> close_fds_except(std::vector<int> keep, unsigned first);
 Result<void> pivot_root(const char* new_root, const char* put_old);
+// openat2(2) with O_CLOEXEC added and `resolve` (RESOLVE_*) as given; EAGAIN and EINTR, which a
+// racing rename or mount may cause, are retried a bounded number of times. Errors name `path`.
+Result<UniqueFd> openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve);
 
 // waitpid retrying EINTR; returns the raw status.
 Result<int> wait_pid(pid_t pid);
