@@ -160,7 +160,8 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
 
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options) {
   if (options.systemd && !systemd_running()) {
-    return fail_msg("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
+    return fail_msg(
+        "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
   }
   const Layout layout = CR_TRY(detect_layout());
   return make_manager(layout, options);
@@ -199,7 +200,8 @@ Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
 Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored) {
   const Layout layout = CR_TRY(detect_layout());
   if (!stored.systemd_unit.empty()) {
-    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit, stored.systemd_user);
+    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit,
+                                stored.systemd_user);
   }
   return open_manager(layout, stored.cgroup_path);
 }

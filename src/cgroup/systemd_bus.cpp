@@ -69,7 +69,8 @@ Result<void> append_property(sd_bus_message* m, const UnitProperty& property) {
   const std::string what = "append property " + property.name;
   CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "sv"), what));
   CR_TRY(check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, property.name.c_str()), what));
-  CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, value.signature.c_str()), what));
+  CR_TRY(
+      check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, value.signature.c_str()), what));
   if (value.is_array()) {
     const std::string element(1, value.element_type());
     CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, element.c_str()), what));
@@ -135,7 +136,8 @@ Result<SystemdBus> SystemdBus::connect_system() {
 Result<SystemdBus> SystemdBus::connect_user() {
   sd_bus* bus = nullptr;
   if (int r = sd_bus_open_user(&bus); r < 0) {
-    return fail(Error::sys(-r, "connect to the user bus ($DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus)"));
+    return fail(Error::sys(
+        -r, "connect to the user bus ($DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus)"));
   }
   return SystemdBus(bus);
 }
@@ -170,8 +172,8 @@ Result<void> SystemdBus::run_job(const char* method, const std::string& unit,
                "watch systemd's JobRemoved signal"));
   const Slot slot(raw_slot);
   sd_bus_message* raw = nullptr;
-  CR_TRY(check(sd_bus_message_new_method_call(bus_.get(), &raw, kService, kObject, kManager, method),
-               what));
+  CR_TRY(check(
+      sd_bus_message_new_method_call(bus_.get(), &raw, kService, kObject, kManager, method), what));
   const Message call(raw);
   CR_TRY(check(sd_bus_message_append(call.get(), "ss", unit.c_str(), "replace"), what));
   if (properties != nullptr) {

@@ -148,7 +148,8 @@ Result<void> SystemdManager::destroy() {
   if (stage_ == Stage::kPending) return {};  // no unit of ours
   // SIGKILL first: stopping a scope sends SIGTERM and waits up to its TimeoutStopSec (90 s).
   if (cgfs::exists(fs_.dir())) {
-    if (auto killed = fs_.kill_all(SIGKILL); !killed) log::debug("cgroup: {}", killed.error().to_string());
+    if (auto killed = fs_.kill_all(SIGKILL); !killed)
+      log::debug("cgroup: {}", killed.error().to_string());
   }
   auto stopped = [this]() -> Result<void> {
     SystemdBus* bus = CR_TRY(this->bus());

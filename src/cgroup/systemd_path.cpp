@@ -1,4 +1,4 @@
-// slice:prefix:name → the systemd unit and the cgroup systemd gives it (systemd's unit-name rules).
+// slice:prefix:name → the systemd unit and its cgroup, by systemd's unit-name and slice rules.
 #include "cruntime/cgroup/systemd_path.hpp"
 
 #include <algorithm>
@@ -17,16 +17,16 @@ constexpr size_t kUnitNameMax = 255;
 // and their instances may use; ':' is the cgroupsPath separator and never reaches here).
 bool valid_unit_chars(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '\\';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '\\';
   });
 }
 
 Result<std::string> check_unit_name(std::string name) {
   if (name.size() > kUnitNameMax) return fail_msg("unit name \"{}\" is too long", name);
   if (!valid_unit_chars(name)) {
-    return fail_msg("\"{}\" is not a valid systemd unit name (letters, digits, '-', '_', '.', '\\')",
-                    name);
+    return fail_msg(
+        "\"{}\" is not a valid systemd unit name (letters, digits, '-', '_', '.', '\\')", name);
   }
   return name;
 }
@@ -52,9 +52,8 @@ Result<std::string> expand_slice(std::string_view slice) {
 
 Result<SystemdPlacement> systemd_placement(const std::optional<std::string>& cgroups_path,
                                            std::string_view id, std::string_view default_slice) {
-  const std::string raw = cgroups_path && !cgroups_path->empty()
-                              ? *cgroups_path
-                              : ":cruntime:" + std::string(id);
+  const std::string raw =
+      cgroups_path && !cgroups_path->empty() ? *cgroups_path : ":cruntime:" + std::string(id);
   auto fail_field = [&raw](const Error& why) {
     return fail_msg("linux.cgroupsPath: \"{}\": {}", raw, why.to_string());
   };
@@ -82,7 +81,8 @@ Result<SystemdPlacement> systemd_placement(const std::optional<std::string>& cgr
   if (slice_unit) {
     auto own = expand_slice(out.unit);
     if (!own) return fail_field(own.error());
-    if (*own == "/") return fail_msg("linux.cgroupsPath: \"{}\": the root slice is not a container", raw);
+    if (*own == "/")
+      return fail_msg("linux.cgroupsPath: \"{}\": the root slice is not a container", raw);
     out.cgroup = *own;
   } else {
     out.cgroup = (*slice_dir == "/" ? "" : *slice_dir) + "/" + out.unit;

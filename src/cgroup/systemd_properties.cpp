@@ -13,9 +13,10 @@
 namespace cruntime::cgroup {
 namespace {
 
-constexpr uint64_t kInfinity = std::numeric_limits<uint64_t>::max();  // systemd's USEC/CGROUP_LIMIT_MAX
-constexpr uint64_t kDefaultCpuPeriod = 100000;                        // µs, the kernel's default
-constexpr uint64_t kMaxCpusetBit = 8191;                              // the kernel's NR_CPUS limit
+constexpr uint64_t kInfinity =
+    std::numeric_limits<uint64_t>::max();       // systemd's USEC/CGROUP_LIMIT_MAX
+constexpr uint64_t kDefaultCpuPeriod = 100000;  // µs, the kernel's default
+constexpr uint64_t kMaxCpusetBit = 8191;        // the kernel's NR_CPUS limit
 // The systemd versions that first took a property (runc's checks).
 constexpr int kCpuQuotaPeriodVersion = 242;
 constexpr int kAllowedCpusVersion = 244;
@@ -27,7 +28,9 @@ struct Builder {
   int version;
   ResourceProperties out;
 
-  void add(std::string name, BusValue value) { out.properties.push_back({std::move(name), std::move(value)}); }
+  void add(std::string name, BusValue value) {
+    out.properties.push_back({std::move(name), std::move(value)});
+  }
   bool since(int first, std::string_view property) {
     if (version >= first) return true;
     out.skipped.push_back(fmt::format("{} (systemd {} < {})", property, version, first));
@@ -38,7 +41,8 @@ struct Builder {
     if (period != 0 && since(kCpuQuotaPeriodVersion, "CPUQuotaPeriodUSec")) {
       add("CPUQuotaPeriodUSec", BusValue::u64(period));
     }
-    if (quota != 0 || period != 0) add("CPUQuotaPerSecUSec", BusValue::u64(cpu_quota_per_sec(quota, period)));
+    if (quota != 0 || period != 0)
+      add("CPUQuotaPerSecUSec", BusValue::u64(cpu_quota_per_sec(quota, period)));
   }
   Result<void> cpuset(const std::string& property, std::string_view list) {
     if (!since(kAllowedCpusVersion, property)) return {};
@@ -69,7 +73,8 @@ Result<void> cpu_max(std::string_view value, Builder& b) {
     }
     return words;
   }();
-  if (fields.empty() || fields.size() > 2) return fail_msg("\"{}\" is not \"quota [period]\"", value);
+  if (fields.empty() || fields.size() > 2)
+    return fail_msg("\"{}\" is not \"quota [period]\"", value);
   int64_t quota = 0;  // "max": no limit (with the period given)
   if (fields[0] != "max") {
     auto parsed = strings::parse_int<int64_t>(fields[0]);
@@ -109,9 +114,11 @@ Result<void> unified_key(const std::map<std::string, std::string>& all, const st
   } else if (key == "cpuset.cpus" || key == "cpuset.mems") {
     CR_TRY(b.cpuset(key == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes", value));
   } else if (key.starts_with("memory.")) {
-    static const std::map<std::string, std::string> kMemory{
-        {"memory.high", "MemoryHigh"}, {"memory.low", "MemoryLow"}, {"memory.min", "MemoryMin"},
-        {"memory.max", "MemoryMax"},   {"memory.swap.max", "MemorySwapMax"}};
+    static const std::map<std::string, std::string> kMemory{{"memory.high", "MemoryHigh"},
+                                                            {"memory.low", "MemoryLow"},
+                                                            {"memory.min", "MemoryMin"},
+                                                            {"memory.max", "MemoryMax"},
+                                                            {"memory.swap.max", "MemorySwapMax"}};
     auto it = kMemory.find(key);
     if (it != kMemory.end()) b.add(it->second, BusValue::u64(CR_TRY(max_or_number(value))));
   } else if (key == "pids.max") {
@@ -144,7 +151,8 @@ Result<void> cpu_properties(spec::CpuResources& cpu, Builder& b) {
   b.cpu_quota(quota, cpu.period.value_or(0));
   if (cpu.quota) cpu.quota = quota;
   const std::string base = kResourcesField + ".cpu";
-  if (cpu.cpus && !cpu.cpus->empty()) CR_TRY_CTX(b.cpuset("AllowedCPUs", *cpu.cpus), "{}.cpus", base);
+  if (cpu.cpus && !cpu.cpus->empty())
+    CR_TRY_CTX(b.cpuset("AllowedCPUs", *cpu.cpus), "{}.cpus", base);
   if (cpu.mems && !cpu.mems->empty()) {
     CR_TRY_CTX(b.cpuset("AllowedMemoryNodes", *cpu.mems), "{}.mems", base);
   }
@@ -227,13 +235,15 @@ Result<std::vector<UnitProperty>> creation_properties(const spec::LinuxResources
                                                       int version) {
   if (!resources.unified) return std::vector<UnitProperty>{};
   auto it = resources.unified->find("memory.oom.group");
-  if (it == resources.unified->end() || version < kOomPolicyVersion) return std::vector<UnitProperty>{};
+  if (it == resources.unified->end() || version < kOomPolicyVersion)
+    return std::vector<UnitProperty>{};
   const std::string_view value = strings::trim(it->second);
   if (value != "0" && value != "1") {
     return fail_msg("{}: \"{}\" is not 0 or 1",
                     quoted_member(kResourcesField + ".unified", "memory.oom.group"), value);
   }
-  return std::vector<UnitProperty>{{"OOMPolicy", BusValue::string(value == "1" ? "kill" : "continue")}};
+  return std::vector<UnitProperty>{
+      {"OOMPolicy", BusValue::string(value == "1" ? "kill" : "continue")}};
 }
 
 Result<std::vector<UnitProperty>> annotation_properties(
@@ -267,11 +277,14 @@ Result<std::vector<uint8_t>> cpuset_bits(std::string_view list) {
     if (range.empty()) continue;  // "0,,1" and a trailing comma, as runc
     const size_t dash = range.find('-');
     auto first = strings::parse_int<uint64_t>(range.substr(0, dash));
-    auto last = dash == std::string_view::npos ? first
-                                               : strings::parse_int<uint64_t>(range.substr(dash + 1));
-    if (!first || !last) return fail_msg("\"{}\" in \"{}\" is not a number or a range", range, list);
+    auto last = dash == std::string_view::npos
+                    ? first
+                    : strings::parse_int<uint64_t>(range.substr(dash + 1));
+    if (!first || !last)
+      return fail_msg("\"{}\" in \"{}\" is not a number or a range", range, list);
     if (*first > *last) return fail_msg("invalid range \"{}\" in \"{}\"", range, list);
-    if (*last > kMaxCpusetBit) return fail_msg("{} in \"{}\" is above {}", *last, list, kMaxCpusetBit);
+    if (*last > kMaxCpusetBit)
+      return fail_msg("{} in \"{}\" is above {}", *last, list, kMaxCpusetBit);
     for (uint64_t bit = *first; bit <= *last; ++bit) set(bit);
   }
   if (bytes.empty()) return fail_msg("\"{}\" lists nothing", list);

@@ -87,13 +87,20 @@ Result<BusValue::Basic> to_number(std::string_view text, char type) {
     return fail_msg("\"{}\" is not an integer", text);
   }
   switch (type) {
-    case 'y': return in_range<uint8_t>(negative, magnitude, text);
-    case 'n': return in_range<int16_t>(negative, magnitude, text);
-    case 'q': return in_range<uint16_t>(negative, magnitude, text);
-    case 'i': return in_range<int32_t>(negative, magnitude, text);
-    case 'u': return in_range<uint32_t>(negative, magnitude, text);
-    case 'x': return in_range<int64_t>(negative, magnitude, text);
-    default: return in_range<uint64_t>(negative, magnitude, text);
+    case 'y':
+      return in_range<uint8_t>(negative, magnitude, text);
+    case 'n':
+      return in_range<int16_t>(negative, magnitude, text);
+    case 'q':
+      return in_range<uint16_t>(negative, magnitude, text);
+    case 'i':
+      return in_range<int32_t>(negative, magnitude, text);
+    case 'u':
+      return in_range<uint32_t>(negative, magnitude, text);
+    case 'x':
+      return in_range<int64_t>(negative, magnitude, text);
+    default:
+      return in_range<uint64_t>(negative, magnitude, text);
   }
 }
 
@@ -129,6 +136,15 @@ void append_utf8(std::string& out, uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
+
+// The C escapes GVariant strings take (\a \b \f \n \r \t); any other escaped character stands
+// for itself (\\, \', \").
+char unescape(char c) {
+  constexpr std::string_view kFrom = "abfnrt";
+  constexpr std::string_view kTo = "\a\b\f\n\r\t";
+  const size_t at = kFrom.find(c);
+  return at == std::string_view::npos ? c : kTo[at];
 }
 
 class Parser {
@@ -199,16 +215,8 @@ class Parser {
         pos_ += hex_digits;
         continue;
       }
-      switch (c) {
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case '\n': break;  // a line continuation
-        default: out += c;
-      }
+      if (c == '\n') continue;  // a line continuation
+      out += unescape(c);
     }
     if (pos_ >= text_.size()) return fail_msg("unterminated string");
     ++pos_;
@@ -228,8 +236,9 @@ class Parser {
     }
     if (c == '-' || c == '+' || c == '.' || std::isdigit(static_cast<unsigned char>(c))) {
       const size_t start = pos_;
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                                     std::string_view("+-.").find(text_[pos_]) != std::string_view::npos)) {
+      while (pos_ < text_.size() &&
+             (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+              std::string_view("+-.").find(text_[pos_]) != std::string_view::npos)) {
         ++pos_;
       }
       s.text = std::string(text_.substr(start, pos_ - start));
@@ -263,7 +272,8 @@ class Parser {
     skip_space();
     while (peek() != ']') {
       const std::string element_type = CR_TRY(annotation());
-      if (element_type.size() > 1 || peek() == '[') return fail_msg("nested arrays are not supported");
+      if (element_type.size() > 1 || peek() == '[')
+        return fail_msg("nested arrays are not supported");
       elements.push_back(CR_TRY(scalar(element_type.empty() ? '\0' : element_type[0])));
       skip_space();
       if (peek() == ',') {
@@ -298,10 +308,14 @@ std::string basic_text(const BusValue::Basic& item) {
   return std::visit(
       [](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) return strings::json_quote(v);
-        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
-        else if constexpr (std::is_same_v<T, uint8_t>) return std::to_string(static_cast<unsigned>(v));
-        else return fmt::format("{}", v);
+        if constexpr (std::is_same_v<T, std::string>)
+          return strings::json_quote(v);
+        else if constexpr (std::is_same_v<T, bool>)
+          return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, uint8_t>)
+          return std::to_string(static_cast<unsigned>(v));
+        else
+          return fmt::format("{}", v);
       },
       item);
 }

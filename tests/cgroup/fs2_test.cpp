@@ -288,7 +288,8 @@ TEST_CASE("make_manager: cgroupsPath checks and the systemd driver", "[cgroup]")
   CHECK_FALSE(resolved->absolute);
 }
 
-TEST_CASE("make_manager --systemd-cgroup: the unit's place, nothing asked of systemd yet", "[cgroup]") {
+TEST_CASE("make_manager --systemd-cgroup: the unit's place, nothing asked of systemd yet",
+          "[cgroup]") {
   V2Host host;
   ManagerOptions options{"abc", std::string("machine.slice:libpod:abc"), true};
   auto made = make_manager(host.layout, options);
@@ -316,8 +317,7 @@ TEST_CASE("make_manager --systemd-cgroup: the unit's place, nothing asked of sys
     REQUIRE_FALSE(failed);
     return failed.error().to_string();
   };
-  CHECK(error_of(options, Mode::kHybrid) ==
-        "--systemd-cgroup: only cgroup v2 hosts are supported");
+  CHECK(error_of(options, Mode::kHybrid) == "--systemd-cgroup: only cgroup v2 hosts are supported");
   options.annotations = {{"org.systemd.property.X", "1"}};
   CHECK_THAT(error_of(options), Catch::StartsWith("annotations[\"org.systemd.property.X\"]: "));
 }
@@ -332,12 +332,14 @@ TEST_CASE("open_systemd_manager: a unit's cgroup from state.json", "[cgroup]") {
   CHECK((*opened)->dir() == host.at("/system.slice/cruntime-abc.scope"));
   CHECK_FALSE(open_systemd_manager(host.layout, "/system.slice/../x", "x.scope", false));
   auto user = open_systemd_manager(
-      host.layout, "/user.slice/user-1000.slice/user@1000.service/user.slice/c.scope", "c.scope", true);
+      host.layout, "/user.slice/user-1000.slice/user@1000.service/user.slice/c.scope", "c.scope",
+      true);
   REQUIRE(user);
   CHECK((*user)->systemd_user());
   Layout v1 = host.layout;
   v1.mode = Mode::kLegacy;
-  CHECK_FALSE(open_systemd_manager(v1, "/system.slice/cruntime-abc.scope", "cruntime-abc.scope", false));
+  CHECK_FALSE(
+      open_systemd_manager(v1, "/system.slice/cruntime-abc.scope", "cruntime-abc.scope", false));
 }
 
 TEST_CASE("open_manager: reattaching to a unified cgroup from state.json", "[cgroup]") {

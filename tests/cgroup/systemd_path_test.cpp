@@ -52,8 +52,8 @@ TEST_CASE("systemd_placement: slice:prefix:name → prefix-name.scope in the sli
     CHECK_FALSE(pod.is_slice());
   }
   SECTION("unset or empty: :cruntime:<id> in the default slice") {
-    CHECK(placed(std::nullopt, "web") ==
-          SystemdPlacement{"system.slice", "cruntime-web.scope", "/system.slice/cruntime-web.scope"});
+    CHECK(placed(std::nullopt, "web") == SystemdPlacement{"system.slice", "cruntime-web.scope",
+                                                          "/system.slice/cruntime-web.scope"});
     CHECK(placed("", "web").unit == "cruntime-web.scope");
     CHECK(placed(std::nullopt, "web", "user.slice").cgroup == "/user.slice/cruntime-web.scope");
     CHECK(placed("::x").slice == "system.slice");
@@ -61,9 +61,7 @@ TEST_CASE("systemd_placement: slice:prefix:name → prefix-name.scope in the sli
   SECTION("an empty prefix names the scope after the name alone (crun)") {
     CHECK(placed("system.slice::x").unit == "x.scope");
   }
-  SECTION("the root slice") {
-    CHECK(placed("-.slice:p:n").cgroup == "/p-n.scope");
-  }
+  SECTION("the root slice") { CHECK(placed("-.slice:p:n").cgroup == "/p-n.scope"); }
   SECTION("a name ending in .slice is a slice unit where its own name puts it") {
     const SystemdPlacement slice = placed("kubepods.slice:ignored:kubepods-burstable.slice");
     CHECK(slice.is_slice());
@@ -81,7 +79,8 @@ TEST_CASE("systemd_placement: anything else is one error naming linux.cgroupsPat
   CHECK_THAT(error_of("a.slice:b:c:d"), Catch::Contains("must be \"slice:prefix:name\""));
   CHECK(error_of("system.slice:p:") ==
         "linux.cgroupsPath: \"system.slice:p:\": the name part is empty");
-  CHECK(error_of("system:p:n") == "linux.cgroupsPath: \"system:p:n\": invalid slice name \"system\"");
+  CHECK(error_of("system:p:n") ==
+        "linux.cgroupsPath: \"system:p:n\": invalid slice name \"system\"");
   CHECK(error_of("a--b.slice:p:n") ==
         "linux.cgroupsPath: \"a--b.slice:p:n\": invalid slice name \"a--b.slice\"");
   CHECK_THAT(error_of("system.slice:p:a/b"),

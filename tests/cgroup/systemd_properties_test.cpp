@@ -38,12 +38,12 @@ std::vector<std::string> properties_of(const spec::LinuxResources& resources,
 TEST_CASE("unit_properties: a scope in its slice with the init, delegated, accounted", "[cgroup]") {
   const SystemdPlacement scope{"machine.slice", "libpod-x.scope", "/machine.slice/libpod-x.scope"};
   CHECK(names_and_values(unit_properties(scope, 4242, "cruntime container x")) ==
-        std::vector<std::string>{"Description=s \"cruntime container x\"",
-                                 "Slice=s \"machine.slice\"", "Delegate=b true", "PIDs=au [4242]",
-                                 "MemoryAccounting=b true", "CPUAccounting=b true",
-                                 "IOAccounting=b true", "TasksAccounting=b true",
-                                 "DefaultDependencies=b false"});
-  const SystemdPlacement slice{"kubepods.slice", "kubepods-pod1.slice", "/kubepods.slice/kubepods-pod1.slice"};
+        std::vector<std::string>{
+            "Description=s \"cruntime container x\"", "Slice=s \"machine.slice\"",
+            "Delegate=b true", "PIDs=au [4242]", "MemoryAccounting=b true", "CPUAccounting=b true",
+            "IOAccounting=b true", "TasksAccounting=b true", "DefaultDependencies=b false"});
+  const SystemdPlacement slice{"kubepods.slice", "kubepods-pod1.slice",
+                               "/kubepods.slice/kubepods-pod1.slice"};
   const auto slice_properties = names_and_values(unit_properties(slice, 4242, "d"));
   CHECK(slice_properties[1] == "Wants=as [\"kubepods.slice\"]");
   CHECK(std::find(slice_properties.begin(), slice_properties.end(), "PIDs=au [4242]") ==
@@ -61,8 +61,9 @@ TEST_CASE("resource_properties: memory", "[cgroup]") {
   SECTION("-1 is systemd's infinity, and lifts swap too (runc)") {
     r.memory = spec::MemoryResources{};
     r.memory->limit = -1;
-    CHECK(properties_of(r) == std::vector<std::string>{fmt::format("MemoryMax=t {}", kInfinity),
-                                                       fmt::format("MemorySwapMax=t {}", kInfinity)});
+    CHECK(properties_of(r) ==
+          std::vector<std::string>{fmt::format("MemoryMax=t {}", kInfinity),
+                                   fmt::format("MemorySwapMax=t {}", kInfinity)});
   }
   SECTION("swap below the limit is the config's error") {
     r.memory->swap = 1 << 20;
@@ -111,12 +112,15 @@ TEST_CASE("resource_properties: cpu shares, idle, quota and period, cpusets", "[
     r.cpu->quota = 25000;
     CHECK(properties_of(r) == std::vector<std::string>{"CPUQuotaPerSecUSec=t 250000"});
     r.cpu->quota = -1;
-    CHECK(properties_of(r) == std::vector<std::string>{fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
+    CHECK(properties_of(r) ==
+          std::vector<std::string>{fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
     r.cpu->quota.reset();
     r.cpu->period = 50000;
-    CHECK(properties_of(r) == std::vector<std::string>{"CPUQuotaPeriodUSec=t 50000",
-                                                       fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
-    CHECK(properties_of(r, 241) == std::vector<std::string>{fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
+    CHECK(properties_of(r) ==
+          std::vector<std::string>{"CPUQuotaPeriodUSec=t 50000",
+                                   fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
+    CHECK(properties_of(r, 241) ==
+          std::vector<std::string>{fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity)});
   }
   SECTION("cpus and mems as byte masks from v244") {
     r.cpu->cpus = "0-2,9";
@@ -127,7 +131,8 @@ TEST_CASE("resource_properties: cpu shares, idle, quota and period, cpusets", "[
     r.cpu->cpus = "2-1";
     auto out = resource_properties(r, kDebian12);
     REQUIRE_FALSE(out);
-    CHECK_THAT(out.error().to_string(), Catch::StartsWith("linux.resources.cpu.cpus: invalid range"));
+    CHECK_THAT(out.error().to_string(),
+               Catch::StartsWith("linux.resources.cpu.cpus: invalid range"));
   }
 }
 
@@ -149,15 +154,14 @@ TEST_CASE("resource_properties: pids, blockIO weight", "[cgroup]") {
 TEST_CASE("resource_properties: the unified keys systemd has properties for", "[cgroup]") {
   spec::LinuxResources r;
   r.unified = std::map<std::string, std::string>{
-      {"cpu.max", "max 50000"},      {"cpu.weight", "42"},        {"cpuset.cpus", "1"},
-      {"memory.high", "1048576"},    {"memory.min", "max"},       {"pids.max", "0"},
-      {"io.max", "8:0 rbps=1"},      {"memory.swap.max", "2048"}};
-  CHECK(properties_of(r) == std::vector<std::string>{
-                                "CPUQuotaPeriodUSec=t 50000",
-                                fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity),
-                                "CPUWeight=t 42", "AllowedCPUs=ay [2]", "MemoryHigh=t 1048576",
-                                fmt::format("MemoryMin=t {}", kInfinity), "MemorySwapMax=t 2048",
-                                "TasksMax=t 1"});
+      {"cpu.max", "max 50000"},   {"cpu.weight", "42"},       {"cpuset.cpus", "1"},
+      {"memory.high", "1048576"}, {"memory.min", "max"},      {"pids.max", "0"},
+      {"io.max", "8:0 rbps=1"},   {"memory.swap.max", "2048"}};
+  CHECK(properties_of(r) ==
+        std::vector<std::string>{
+            "CPUQuotaPeriodUSec=t 50000", fmt::format("CPUQuotaPerSecUSec=t {}", kInfinity),
+            "CPUWeight=t 42", "AllowedCPUs=ay [2]", "MemoryHigh=t 1048576",
+            fmt::format("MemoryMin=t {}", kInfinity), "MemorySwapMax=t 2048", "TasksMax=t 1"});
   SECTION("cpu.idle 1 makes CPUWeight 0 and drops cpu.weight") {
     r.unified = std::map<std::string, std::string>{{"cpu.idle", "1"}, {"cpu.weight", "42"}};
     CHECK(properties_of(r) == std::vector<std::string>{"CPUWeight=t 0"});
@@ -166,7 +170,8 @@ TEST_CASE("resource_properties: the unified keys systemd has properties for", "[
     r.unified = std::map<std::string, std::string>{{"memory.high", "lots"}};
     auto out = resource_properties(r, kDebian12);
     REQUIRE_FALSE(out);
-    CHECK_THAT(out.error().to_string(), Catch::StartsWith("linux.resources.unified[\"memory.high\"]: "));
+    CHECK_THAT(out.error().to_string(),
+               Catch::StartsWith("linux.resources.unified[\"memory.high\"]: "));
     r.unified = std::map<std::string, std::string>{{"../x", "1"}};
     CHECK_FALSE(resource_properties(r, kDebian12));
   }
@@ -237,12 +242,15 @@ TEST_CASE("annotation_properties: runc's names, values and Sec → USec", "[cgro
     return out.error().to_string();
   };
   CHECK_THAT(error_of("org.systemd.property.TimeoutStopSec", "false"),
-             Catch::StartsWith("annotations[\"org.systemd.property.TimeoutStopSec\"]: \"false\": not a number"));
-  CHECK_THAT(error_of("org.systemd.property.TimeoutStopSec", "'covfefe'"), Catch::Contains("not a number"));
+             Catch::StartsWith(
+                 "annotations[\"org.systemd.property.TimeoutStopSec\"]: \"false\": not a number"));
+  CHECK_THAT(error_of("org.systemd.property.TimeoutStopSec", "'covfefe'"),
+             Catch::Contains("not a number"));
   CHECK_THAT(error_of("org.systemd.property.Xo", "1"), Catch::Contains("too short"));
   CHECK_THAT(error_of("org.systemd.property.Number1", "1"), Catch::Contains("not a letter"));
-  CHECK_THAT(error_of("org.systemd.property.ValidName", "invalid-value"),
-             Catch::StartsWith("annotations[\"org.systemd.property.ValidName\"]: \"invalid-value\": "));
+  CHECK_THAT(
+      error_of("org.systemd.property.ValidName", "invalid-value"),
+      Catch::StartsWith("annotations[\"org.systemd.property.ValidName\"]: \"invalid-value\": "));
 }
 
 }  // namespace

@@ -66,13 +66,14 @@ TEST_CASE("parse_gvariant: strings keep their escapes' meaning", "[cgroup]") {
   CHECK(parsed(R"('\u00e9')") == BusValue::string("\xc3\xa9"));
   CHECK(parsed(R"('\U0001F600')") == BusValue::string("\xf0\x9f\x98\x80"));
   CHECK(parsed(R"('a\\b')") == BusValue::string("a\\b"));
+  CHECK(parsed("'a\\\nb'") == BusValue::string("ab"));  // a line continuation
   CHECK_THAT(error_of("'open"), Catch::Contains("unterminated string"));
   CHECK_THAT(error_of(R"('\u12')"), Catch::Contains("bad \\u escape"));
 }
 
 TEST_CASE("parse_gvariant: arrays of one basic type", "[cgroup]") {
-  CHECK(parsed("['a.service', 'b.service']") == BusValue{"as", {std::string("a.service"),
-                                                                std::string("b.service")}});
+  CHECK(parsed("['a.service', 'b.service']") ==
+        BusValue{"as", {std::string("a.service"), std::string("b.service")}});
   CHECK(parsed("[1, 2]") == BusValue{"ai", {int32_t{1}, int32_t{2}}});
   CHECK(parsed("[1, 2.5]") == BusValue{"ad", {1.0, 2.5}});
   CHECK(parsed("@at [1, 2]") == BusValue{"at", {uint64_t{1}, uint64_t{2}}});
@@ -87,7 +88,8 @@ TEST_CASE("parse_gvariant: arrays of one basic type", "[cgroup]") {
   CHECK_THAT(error_of("@at 1"), Catch::Contains("needs an array value"));
 }
 
-TEST_CASE("parse_gvariant: what runc's parser refuses, and what cruntime does not parse", "[cgroup]") {
+TEST_CASE("parse_gvariant: what runc's parser refuses, and what cruntime does not parse",
+          "[cgroup]") {
   CHECK_THAT(error_of("invalid-value"), Catch::Contains("unknown word \"invalid\""));
   CHECK_THAT(error_of(""), Catch::Contains("a value is missing"));
   CHECK_THAT(error_of("1 2"), Catch::Contains("unexpected \"2\""));

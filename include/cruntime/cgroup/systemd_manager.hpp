@@ -35,7 +35,7 @@ class SystemdManager final : public Manager {
   struct Options {
     std::string root;  // the cgroup2 mount, /sys/fs/cgroup
     SystemdPlacement placement;
-    std::string description;               // the unit's Description
+    std::string description;                // the unit's Description
     std::vector<UnitProperty> annotations;  // org.systemd.property.*, applied last (runc)
     std::optional<DelegateTo> delegate_to;  // delegation_target(config)
     // Rootless: the caller's own systemd over the session bus (runc), and no device filter
@@ -84,7 +84,7 @@ class SystemdManager final : public Manager {
   Stage stage_;
   std::optional<SystemdBus> bus_;
   std::optional<int> version_;
-  spec::LinuxResources resources_;      // apply()'s, with the quota systemd rounds to
+  spec::LinuxResources resources_;  // apply()'s, with the quota systemd rounds to
   std::vector<UnitProperty> resource_properties_;
 };
 

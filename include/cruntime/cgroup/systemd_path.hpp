@@ -1,4 +1,4 @@
-// linux.cgroupsPath under the systemd driver: "slice:prefix:name" → the unit and its cgroup (pure).
+// The systemd driver's linux.cgroupsPath, "slice:prefix:name" → the unit and its cgroup (pure).
 #pragma once
 
 #include <optional>
@@ -13,9 +13,10 @@ namespace cruntime::cgroup {
 // placement"). A scope "<prefix>-<name>.scope" in `slice`; a name ending in ".slice" asks for a
 // slice unit of that name instead (kubelet's pod cgroups), which the init then joins by cgroupfs.
 struct SystemdPlacement {
-  std::string slice;   // the parent slice: "system.slice", "machine-ctr.slice", "-.slice"
-  std::string unit;    // "cruntime-abc.scope", or "pod-abc.slice"
-  std::string cgroup;  // below the v2 root, where systemd puts the unit: "/system.slice/cruntime-abc.scope"
+  std::string slice;  // the parent slice: "system.slice", "machine-ctr.slice", "-.slice"
+  std::string unit;   // "cruntime-abc.scope", or "pod-abc.slice"
+  std::string
+      cgroup;  // below the v2 root, where systemd puts the unit: "/system.slice/cruntime-abc.scope"
 
   bool is_slice() const { return unit.ends_with(".slice"); }
   bool operator==(const SystemdPlacement&) const = default;

@@ -63,7 +63,8 @@ Result<std::vector<uint8_t>> cpuset_bits(std::string_view list);
 
 // runc's addCPUQuota: systemd keeps the quota as a whole percentage of a CPU, so a quota that is
 // not one is rounded up to the next, and `quota` is raised to match. Returns CPUQuotaPerSecUSec:
-// quota·10⁶/period (period 0 = the kernel's default 100 ms), UINT64_MAX (infinity) for quota ≤ 0.
+// quota·10⁶/period (period 0 = the kernel's default 100 ms); UINT64_MAX (infinity) for a quota
+// ≤ 0.
 uint64_t cpu_quota_per_sec(int64_t& quota, uint64_t period);
 
 }  // namespace cruntime::cgroup

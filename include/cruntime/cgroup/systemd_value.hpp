@@ -16,8 +16,8 @@ namespace cruntime::cgroup {
 // a(sv): each property is a name and a variant holding such a value). `items` holds one element
 // for a basic type and the elements of an array; strings stand for 's', 'o' and 'g' alike.
 struct BusValue {
-  using Basic = std::variant<bool, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t,
-                             uint64_t, double, std::string>;
+  using Basic = std::variant<bool, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t,
+                             double, std::string>;
   std::string signature;  // "t", "b", "s", "au", "ay", "as"
   std::vector<Basic> items;
 
