@@ -95,6 +95,9 @@ spec::Features features() {
   out.annotations["io.github.cruntime.libseccomp.version"] = libseccomp_version();
   for (auto& [key, text] : rootless_feature_annotations()) out.annotations[key] = std::move(text);
   // org.opencontainers.runc.checkpoint.enabled stays absent: there is no checkpoint/restore.
+  // Annotations that change what the runtime does beyond the config (features.md): the systemd
+  // driver passes these on as unit properties of the container's scope, as runc does.
+  out.potentially_unsafe_config_annotations = std::vector<std::string>{"org.systemd.property."};
   return out;
 }
 

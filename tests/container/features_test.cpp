@@ -71,7 +71,9 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   }
   // Not yet: intelRdt, netDevices.
   CHECK_FALSE(linux_features.intel_rdt);
-  CHECK_FALSE(features.potentially_unsafe_config_annotations);
+  // The systemd driver's unit properties; not runc's bundle or org.criu.config (no checkpoint).
+  CHECK(features.potentially_unsafe_config_annotations ==
+        std::vector<std::string>{"org.systemd.property."});
 }
 
 TEST_CASE("features: the document round-trips through JSON", "[container]") {
