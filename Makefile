@@ -6,6 +6,8 @@ CMAKE_FLAGS ?=
 
 DEB_BUILD_DEPS = build-essential cmake pkg-config git libseccomp-dev libcap-dev \
   nlohmann-json3-dev libfmt-dev catch2
+# sd-bus (libsystemd) for the systemd cgroup driver, as crun uses it
+DEB_BUILD_DEPS += libsystemd-dev
 DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
 DEB_TEST_DEPS += qemu-system-x86 cpio
 # rootless.bats: newuidmap/newgidmap (setuid helpers) for multi-range user namespace maps

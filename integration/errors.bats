@@ -167,3 +167,15 @@ bad_config_text() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	assert_nothing_left
 }
+
+@test "--systemd-cgroup on a host without systemd: one error line, nothing left" {
+	[ ! -d /run/systemd/system ] ||
+		skip "systemd runs here: integration/sysvm/systemd_cgroup.bats tests the driver"
+	rund -1 cr --systemd-cgroup create -b "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid" ct
+	assert_one_error_line "cgroup: --systemd-cgroup: systemd is not running on this host"
+	assert_nothing_left
+	[ ! -e "$BATS_TEST_TMPDIR/pid" ] || fail "a pid file was written"
+	# Neither the scope's cgroup (system.slice/cruntime-ct.scope) nor any other was made.
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -name 'cruntime-ct.scope' 2>/dev/null)" ] ||
+		fail "a cgroup of the unit was made"
+}

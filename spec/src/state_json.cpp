@@ -72,6 +72,8 @@ Result<void> read_json(const Node& node, StoredState& out) {
   CR_TRY(f.req("created", out.created));
   CR_TRY(f.opt_plain("annotations", out.annotations));
   CR_TRY(f.opt_plain("cgroupPath", out.cgroup_path));
+  CR_TRY(f.opt_plain("systemdUnit", out.systemd_unit));
+  CR_TRY(f.opt_plain("systemdUser", out.systemd_user));
   CR_TRY(f.opt_plain("ownPidNamespace", out.own_pid_namespace));
   CR_TRY(f.opt_plain("configPath", out.config_path));
   return {};
@@ -88,6 +90,8 @@ void to_json(OJson& out, const StoredState& in) {
   out["created"] = in.created;
   out["annotations"] = in.annotations;
   out["cgroupPath"] = in.cgroup_path;
+  if (!in.systemd_unit.empty()) out["systemdUnit"] = in.systemd_unit;
+  if (in.systemd_user) out["systemdUser"] = true;
   out["ownPidNamespace"] = in.own_pid_namespace;
   out["configPath"] = in.config_path;
 }

@@ -80,16 +80,19 @@ Result<void> delegate_cgroup(const spec::Config& config, const Manager& cgroup) 
   if (cgroup.mode() != Mode::kUnified) return {};
   const std::optional<DelegateTo> to = delegation_target(config);
   if (!to) return {};
-  const std::string dir = cgroup.dir();
+  return delegate_dir(cgroup.dir(), *to);
+}
+
+Result<void> delegate_dir(const std::string& dir, const DelegateTo& to) {
   auto listed = fs::read_file("/sys/kernel/cgroup/delegate");
   const std::vector<std::string> files =
       delegate_files(listed ? std::optional<std::string>(*listed) : std::nullopt);
-  if (::chown(dir.c_str(), to->uid, to->gid) != 0) {
+  if (::chown(dir.c_str(), to.uid, to.gid) != 0) {
     return fail(Error::sys(errno, "delegate cgroup: chown " + dir));
   }
   for (const std::string& file : files) {
     const std::string path = cgfs::join(dir, file);
-    if (::chown(path.c_str(), to->uid, to->gid) != 0 && errno != ENOENT) {
+    if (::chown(path.c_str(), to.uid, to.gid) != 0 && errno != ENOENT) {
       return fail(Error::sys(errno, "delegate cgroup: chown " + path));
     }
   }

@@ -1,6 +1,8 @@
 // The manager factory: linux.cgroupsPath → a cgroup per host mode; reopening one from state.json.
 #include "cruntime/cgroup/manager.hpp"
 
+#include <sys/stat.h>
+
 #include <map>
 #include <utility>
 
@@ -10,6 +12,8 @@
 #include "cruntime/base/strings.hpp"
 #include "cruntime/cgroup/fs1.hpp"
 #include "cruntime/cgroup/fs2.hpp"
+#include "cruntime/cgroup/systemd_manager.hpp"
+#include "cruntime/cgroup/systemd_properties.hpp"
 
 namespace cruntime::cgroup {
 namespace {
@@ -86,6 +90,32 @@ Result<std::unique_ptr<Manager>> open_v1(const Layout& layout, const std::string
       std::make_unique<Fs1Manager>(layout.mode, std::move(placements), true, hooks));
 }
 
+// sd_booted(3): systemd as init leaves this directory; without it there is no systemd to ask.
+bool systemd_running() {
+  struct stat st {};
+  return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<std::unique_ptr<Manager>> make_systemd_manager(const Layout& layout,
+                                                      const ManagerOptions& options) {
+  SystemdManager::Options systemd;
+  // Rootless: the user's own systemd (runc), whose slices live below its service's cgroup.
+  systemd.user = options.rootless;
+  systemd.placement = CR_TRY(systemd_placement(options.cgroups_path, options.id,
+                                               systemd.user ? "user.slice" : "system.slice"));
+  systemd.annotations = CR_TRY(annotation_properties(options.annotations));
+  // runc drives systemd's v1 hierarchies too (its systemd v1 manager); cruntime does not yet.
+  if (layout.mode != Mode::kUnified) {
+    return fail_msg("--systemd-cgroup: only cgroup v2 hosts are supported");
+  }
+  systemd.root = layout.unified_root;
+  systemd.description = fmt::format("cruntime container {}", options.id);
+  systemd.delegate_to = options.delegate_to;
+  log::debug("cgroup: systemd unit {} in {} ({})", systemd.placement.unit, systemd.placement.slice,
+             systemd.placement.cgroup);
+  return std::unique_ptr<Manager>(std::make_unique<SystemdManager>(std::move(systemd)));
+}
+
 }  // namespace
 
 Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgroups_path,
@@ -105,11 +135,7 @@ Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgrou
 
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks) {
-  if (options.systemd) {
-    return fail_msg(
-        "systemd cgroup driver not supported yet (--systemd-cgroup): use the default "
-        "cgroupfs driver");
-  }
+  if (options.systemd) return make_systemd_manager(layout, options);
   const CgroupsPath where = CR_TRY(resolve_cgroups_path(options.cgroups_path, options.id));
   if (layout.mode == Mode::kUnified) {
     // runc: our own cgroup usually holds processes already, which rules out enabling
@@ -133,7 +159,10 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
 }
 
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options) {
-  if (options.systemd) return make_manager(Layout{}, options);  // the driver error, not detection's
+  if (options.systemd && !systemd_running()) {
+    return fail_msg(
+        "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
+  }
   const Layout layout = CR_TRY(detect_layout());
   return make_manager(layout, options);
 }
@@ -155,9 +184,26 @@ Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
       std::make_unique<Fs2Manager>(layout.unified_root, relative, true, hooks));
 }
 
-Result<std::unique_ptr<Manager>> open_manager(const std::string& stored_cgroup_path) {
+Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
+                                                      const std::string& stored_cgroup_path,
+                                                      const std::string& unit, bool user) {
+  if (layout.mode != Mode::kUnified) {
+    return fail_msg("systemd unit {} was made on a cgroup v2 host, this one is {}", unit,
+                    mode_name(layout.mode));
+  }
+  const std::string relative =
+      CR_TRY_CTX(stored_cgroup(stored_cgroup_path), "cgroup path from the state");
+  return std::unique_ptr<Manager>(
+      std::make_unique<SystemdManager>(layout.unified_root, unit, relative, user));
+}
+
+Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored) {
   const Layout layout = CR_TRY(detect_layout());
-  return open_manager(layout, stored_cgroup_path);
+  if (!stored.systemd_unit.empty()) {
+    return open_systemd_manager(layout, stored.cgroup_path, stored.systemd_unit,
+                                stored.systemd_user);
+  }
+  return open_manager(layout, stored.cgroup_path);
 }
 
 }  // namespace cruntime::cgroup

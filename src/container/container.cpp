@@ -18,7 +18,7 @@ Result<spec::Status> derive_status(const spec::StoredState& stored, const Contai
 
   // Step 1: a frozen cgroup is paused. An unreadable freezer is not worth failing `state` for.
   if (!stored.cgroup_path.empty()) {
-    auto cgroup = cgroup::open_manager(stored.cgroup_path);
+    auto cgroup = cgroup::open_manager(stored);
     if (cgroup) {
       auto frozen = (*cgroup)->frozen();
       if (frozen && *frozen) return spec::Status::kPaused;

@@ -77,8 +77,14 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   if (linux_config) options.cgroups_path = linux_config->cgroups_path;
   options.systemd = global.systemd_cgroup;
   options.rootless = CR_TRY(resolve_rootless(global.rootless));
+  if (options.systemd) {
+    if (config.annotations) options.annotations = *config.annotations;
+    options.delegate_to = cgroup::delegation_target(config);
+  }
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
   if (auto created = manager->create(); !created) {
+    // Asked for systemd's cgroup: no fallback to none.
+    if (options.systemd) return fail(std::move(created).error().with_context("cgroup"));
     // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc). The
     // layout make_manager detected (cached), for which limits this host could enforce.
     const cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup");
@@ -152,7 +158,10 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   spec::StoredState stored = initial_state(id, prepared, plan);
   if (cgroup) {
     stored.cgroup_path = cgroup->path();
-    CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
+    stored.systemd_unit = cgroup->systemd_unit();
+    stored.systemd_user = cgroup->systemd_user();
+    // A systemd unit's directory exists only once the init is in it: the manager delegates it.
+    if (stored.systemd_unit.empty()) CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
   }
 
   // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built

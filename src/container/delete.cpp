@@ -28,7 +28,7 @@ Result<void> destroy_container(const GlobalOptions& global, Container& container
   }
   if (!stored.cgroup_path.empty()) {
     // destroy() also kills what is left in the cgroup (processes outside the init's pid ns).
-    auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored.cgroup_path), "cgroup");
+    auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored), "cgroup");
     CR_TRY_CTX(cgroup->destroy(), "cgroup");
   }
   StateRoot root = CR_TRY(StateRoot::open(global.root));

@@ -26,7 +26,7 @@ Result<void> events(const GlobalOptions& global, std::string_view id, const Even
     return fail_msg("container with id {} is not running", id);
   }
   if (stored.cgroup_path.empty()) return fail_msg("container \"{}\" has no cgroup", id);
-  auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored.cgroup_path), "cgroup");
+  auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored), "cgroup");
   if (options.stats_only) {
     const cgroup::Stats stats = CR_TRY_CTX(cgroup->stats(), "stats");
     return emit(stats_event_json(id, stats));

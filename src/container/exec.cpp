@@ -124,7 +124,7 @@ Result<Prepared> prepare(const Container& container, const ExecOptions& options)
   if ((prepared.join_flags & CLONE_NEWNS) == 0) {
     prepared.root = CR_TRY(fs::open(fmt::format("/proc/{}/root", init), O_PATH | O_DIRECTORY));
   }
-  prepared.cgroup = CR_TRY(ExecCgroup::open(container.stored().cgroup_path, options.cgroups, init));
+  prepared.cgroup = CR_TRY(ExecCgroup::open(container.stored(), options.cgroups, init));
   if (!options.console_socket.empty()) {
     prepared.console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");
   }

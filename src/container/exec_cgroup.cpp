@@ -57,16 +57,16 @@ Result<CgroupRequest> parse_cgroup_request(std::string_view text) {
   return request;
 }
 
-Result<ExecCgroup> ExecCgroup::open(const std::string& stored_path,
+Result<ExecCgroup> ExecCgroup::open(const spec::StoredState& stored,
                                     const std::vector<std::string>& requests, pid_t init) {
   ExecCgroup cgroup;
   // A rootless container without cgroup access has none (create.cpp): the process stays in
   // the caller's, as the init did.
-  if (stored_path.empty()) {
+  if (stored.cgroup_path.empty()) {
     if (!requests.empty()) return fail_msg("--cgroup: the container has no cgroup (rootless)");
     return cgroup;
   }
-  cgroup.manager_ = CR_TRY_CTX(cgroup::open_manager(stored_path), "cgroup");
+  cgroup.manager_ = CR_TRY_CTX(cgroup::open_manager(stored), "cgroup");
   for (const std::string& text : requests) cgroup.requests_.push_back(CR_TRY(parse_cgroup_request(text)));
   if (cgroup.manager_->mode() != cgroup::Mode::kUnified) return cgroup;
 

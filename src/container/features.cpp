@@ -59,12 +59,13 @@ spec::LinuxFeatures linux_features() {
   linux_features.namespaces = std::move(namespaces);
   linux_features.capabilities = spec::names_of(spec::capability_table());
   linux_features.seccomp = seccomp_features();
-  // Both cgroupfs managers; no systemd driver (--systemd-cgroup is refused with an error).
+  // Both cgroupfs managers, and the systemd driver (--systemd-cgroup) on v2 hosts, through the
+  // user's own systemd for rootless containers (systemdUser).
   spec::CgroupFeatures cgroup;
   cgroup.v1 = true;
   cgroup.v2 = true;
-  cgroup.systemd = false;
-  cgroup.systemd_user = false;
+  cgroup.systemd = true;
+  cgroup.systemd_user = true;
   cgroup.rdma = true;
   linux_features.cgroup = cgroup;
   // Id-mapped bind mounts (idmap/ridmap, mount uid/gidMappings): rootfs/idmap_mount.cpp.
@@ -94,6 +95,9 @@ spec::Features features() {
   out.annotations["io.github.cruntime.libseccomp.version"] = libseccomp_version();
   for (auto& [key, text] : rootless_feature_annotations()) out.annotations[key] = std::move(text);
   // org.opencontainers.runc.checkpoint.enabled stays absent: there is no checkpoint/restore.
+  // Annotations that change what the runtime does beyond the config (features.md): the systemd
+  // driver passes these on as unit properties of the container's scope, as runc does.
+  out.potentially_unsafe_config_annotations = std::vector<std::string>{"org.systemd.property."};
   return out;
 }
 

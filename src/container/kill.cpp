@@ -34,7 +34,7 @@ void signal_namespace_members(pid_t init, int signo) {
 // A frozen task handles SIGKILL only once thawed (v1 freezer); runc thaws after the kill too.
 void thaw_if_frozen(const spec::StoredState& stored) {
   if (stored.cgroup_path.empty()) return;
-  auto cgroup = cgroup::open_manager(stored.cgroup_path);
+  auto cgroup = cgroup::open_manager(stored);
   if (!cgroup) return;
   auto frozen = (*cgroup)->frozen();
   if (!frozen || !*frozen) return;
@@ -53,7 +53,7 @@ Result<bool> signal_init(const Container& container, int signo, bool all) {
   // --all, and SIGKILL to a container sharing a pid namespace (its processes would outlive the
   // init otherwise), reach every process of the container's cgroup (cli-contract §7.5).
   if ((all || (signo == SIGKILL && !stored.own_pid_namespace)) && !stored.cgroup_path.empty()) {
-    auto cgroup = cgroup::open_manager(stored.cgroup_path);
+    auto cgroup = cgroup::open_manager(stored);
     if (cgroup) {
       if (auto killed = (*cgroup)->kill_all(signo); !killed) log::warn("kill --all: {}", killed.error().to_string());
     }

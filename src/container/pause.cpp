@@ -11,7 +11,7 @@ Result<std::unique_ptr<cgroup::Manager>> cgroup_of(const Container& container) {
   if (container.stored().cgroup_path.empty()) {
     return fail_msg("container \"{}\" has no cgroup to freeze", container.id());
   }
-  return CR_TRY_CTX(cgroup::open_manager(container.stored().cgroup_path), "cgroup");
+  return CR_TRY_CTX(cgroup::open_manager(container.stored()), "cgroup");
 }
 
 }  // namespace
@@ -52,7 +52,7 @@ Result<std::vector<pid_t>> container_pids(const GlobalOptions& global, std::stri
     if (stored.own_pid_namespace) return pid_namespace_members(stored.init_pid);
     return std::vector<pid_t>{stored.init_pid};
   }
-  auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored().cgroup_path), "cgroup");
+  auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored()), "cgroup");
   return CR_TRY_CTX(cgroup->pids(), "cgroup");
 }
 

@@ -24,7 +24,7 @@ Result<void> update(const GlobalOptions& global, std::string_view id,
   const spec::LinuxResources current = config.linux_config->resources.value_or(spec::LinuxResources{});
   const spec::LinuxResources merged = cgroup::merge_update(current, changes);
 
-  auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored().cgroup_path), "cgroup");
+  auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored()), "cgroup");
   if (auto applied = cgroup->update(cgroup::updatable_part(merged)); !applied) {
     // Some files may already hold new values: write the old ones back (runc does the same).
     if (auto restored = cgroup->update(cgroup::updatable_part(current)); !restored) {

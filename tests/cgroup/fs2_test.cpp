@@ -276,7 +276,9 @@ TEST_CASE("make_manager: cgroupsPath checks and the systemd driver", "[cgroup]")
   CHECK_THAT(error_of("a/.."), Catch::Contains("\"..\""));
   CHECK_THAT(error_of("/"), Catch::Contains("names the hierarchy root"));
   CHECK_THAT(error_of("//./"), Catch::Contains("names the hierarchy root"));
-  CHECK_THAT(error_of("/a", true), Catch::Contains("systemd cgroup driver not supported yet"));
+  CHECK_THAT(error_of("/a", true),
+             Catch::Equals("linux.cgroupsPath: \"/a\" must be \"slice:prefix:name\" with the "
+                           "systemd cgroup driver"));
   CHECK(host.make("//machine/./ctr/")->path() == "/machine/ctr");
   CHECK(host.make("")->path() == "/cruntime/abc");
 
@@ -284,6 +286,60 @@ TEST_CASE("make_manager: cgroupsPath checks and the systemd driver", "[cgroup]")
   REQUIRE(resolved);
   CHECK(resolved->path == "a/b");
   CHECK_FALSE(resolved->absolute);
+}
+
+TEST_CASE("make_manager --systemd-cgroup: the unit's place, nothing asked of systemd yet",
+          "[cgroup]") {
+  V2Host host;
+  ManagerOptions options{"abc", std::string("machine.slice:libpod:abc"), true};
+  auto made = make_manager(host.layout, options);
+  REQUIRE(made);
+  Manager& manager = **made;
+  CHECK(manager.systemd_unit() == "libpod-abc.scope");
+  CHECK(manager.path() == "/machine.slice/libpod-abc.scope");
+  CHECK(manager.dir() == host.at("/machine.slice/libpod-abc.scope"));
+  CHECK(manager.dir_fd() == -1);  // a scope needs its first process: attach after clone
+  CHECK(manager.destroy());       // nothing was started, so nothing to stop
+  CHECK(host.make("")->systemd_unit().empty());
+  CHECK_FALSE(manager.systemd_user());
+  // Rootless: the user's own systemd, whose default slice is user.slice.
+  ManagerOptions rootless{"abc", std::nullopt, true};
+  rootless.rootless = true;
+  auto user = make_manager(host.layout, rootless);
+  REQUIRE(user);
+  CHECK((*user)->systemd_user());
+  CHECK((*user)->systemd_unit() == "cruntime-abc.scope");
+
+  auto error_of = [&host](ManagerOptions o, Mode mode = Mode::kUnified) {
+    Layout layout = host.layout;
+    layout.mode = mode;
+    auto failed = make_manager(layout, o);
+    REQUIRE_FALSE(failed);
+    return failed.error().to_string();
+  };
+  CHECK(error_of(options, Mode::kHybrid) == "--systemd-cgroup: only cgroup v2 hosts are supported");
+  options.annotations = {{"org.systemd.property.X", "1"}};
+  CHECK_THAT(error_of(options), Catch::StartsWith("annotations[\"org.systemd.property.X\"]: "));
+}
+
+TEST_CASE("open_systemd_manager: a unit's cgroup from state.json", "[cgroup]") {
+  V2Host host;
+  auto opened = open_systemd_manager(host.layout, "/system.slice/cruntime-abc.scope",
+                                     "cruntime-abc.scope", false);
+  REQUIRE(opened);
+  CHECK((*opened)->systemd_unit() == "cruntime-abc.scope");
+  CHECK_FALSE((*opened)->systemd_user());
+  CHECK((*opened)->dir() == host.at("/system.slice/cruntime-abc.scope"));
+  CHECK_FALSE(open_systemd_manager(host.layout, "/system.slice/../x", "x.scope", false));
+  auto user = open_systemd_manager(
+      host.layout, "/user.slice/user-1000.slice/user@1000.service/user.slice/c.scope", "c.scope",
+      true);
+  REQUIRE(user);
+  CHECK((*user)->systemd_user());
+  Layout v1 = host.layout;
+  v1.mode = Mode::kLegacy;
+  CHECK_FALSE(
+      open_systemd_manager(v1, "/system.slice/cruntime-abc.scope", "cruntime-abc.scope", false));
 }
 
 TEST_CASE("open_manager: reattaching to a unified cgroup from state.json", "[cgroup]") {

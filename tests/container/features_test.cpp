@@ -57,12 +57,12 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   REQUIRE(linux_features.selinux);
   CHECK(linux_features.apparmor->enabled == cruntime::security::apparmor_enabled());
   CHECK(linux_features.selinux->enabled == cruntime::security::selinux_enabled());
-  // Both cgroupfs managers, no systemd driver.
+  // Both cgroupfs managers and the systemd driver, also through a user's systemd.
   REQUIRE(linux_features.cgroup);
   CHECK(linux_features.cgroup->v1 == true);
   CHECK(linux_features.cgroup->v2 == true);
-  CHECK(linux_features.cgroup->systemd == false);
-  CHECK(linux_features.cgroup->systemd_user == false);
+  CHECK(linux_features.cgroup->systemd == true);
+  CHECK(linux_features.cgroup->systemd_user == true);
   REQUIRE(linux_features.mount_extensions);
   CHECK(linux_features.mount_extensions->idmap->enabled == true);
   REQUIRE(features.mount_options);
@@ -71,7 +71,9 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   }
   // Not yet: intelRdt, netDevices.
   CHECK_FALSE(linux_features.intel_rdt);
-  CHECK_FALSE(features.potentially_unsafe_config_annotations);
+  // The systemd driver's unit properties; not runc's bundle or org.criu.config (no checkpoint).
+  CHECK(features.potentially_unsafe_config_annotations ==
+        std::vector<std::string>{"org.systemd.property."});
 }
 
 TEST_CASE("features: the document round-trips through JSON", "[container]") {

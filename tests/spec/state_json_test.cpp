@@ -48,6 +48,8 @@ spec::StoredState stored_state() {
   s.created = "2025-01-02T03:04:05.123456789Z";
   s.annotations = {{"k", "v"}};
   s.cgroup_path = "/sys/fs/cgroup/cruntime/web";
+  s.systemd_unit = "cruntime-web.scope";
+  s.systemd_user = true;
   s.own_pid_namespace = true;
   s.config_path = "/run/cruntime/web/config.json";
   return s;
@@ -197,7 +199,11 @@ TEST_CASE("stored state: every field round-trips", "[spec]") {
   s.annotations.clear();
   s.own_pid_namespace = false;
   s.cgroup_path.clear();
-  auto back2 = spec::parse_stored_state(spec::dump_stored_state(s));
+  s.systemd_unit.clear();  // the cgroupfs drivers: no systemdUnit key at all
+  s.systemd_user = false;
+  const std::string cgroupfs = spec::dump_stored_state(s);
+  CHECK(cgroupfs.find("systemdUnit") == std::string::npos);
+  auto back2 = spec::parse_stored_state(cgroupfs);
   REQUIRE(back2);
   CHECK(*back2 == s);
 }

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "cruntime/base/error.hpp"
@@ -31,7 +32,10 @@ std::optional<DelegateTo> delegation_target(const spec::Config& config);
 std::vector<std::string> delegate_files(const std::optional<std::string>& delegate_text);
 
 // v2 only, and only when delegation_target() says so: chown the container's cgroup directory
-// and its delegatable files. A file this kernel lacks is skipped.
+// and its delegatable files. A file this kernel lacks is skipped. The cgroupfs drivers; the
+// systemd driver delegates its unit's directory once systemd made it (delegate_dir).
 Result<void> delegate_cgroup(const spec::Config& config, const Manager& cgroup);
+// The chown of delegate_cgroup for the v2 cgroup directory `dir`.
+Result<void> delegate_dir(const std::string& dir, const DelegateTo& to);
 
 }  // namespace cruntime::cgroup

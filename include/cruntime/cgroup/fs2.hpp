@@ -33,11 +33,15 @@ class Fs2Manager final : public Manager {
   std::string path() const override { return relative_; }
   std::string dir(std::string_view controller = "") const override;
   Mode mode() const override { return Mode::kUnified; }
+  // memory.checkBeforeUpdate: refuse a limit at or below the current usage (update() checks it;
+  // the systemd driver also before it sets MemoryMax).
+  Result<void> check_memory_usage(const spec::LinuxResources& resources) const;
+  // Every controller the root offers on in the root and each ancestor (create() does it; the
+  // systemd driver after systemd made the directory). Best effort.
+  void enable_controllers() const;
 
  private:
   Result<void> check_reusable() const;
-  void enable_controllers() const;
-  Result<void> check_memory_usage(const spec::LinuxResources& resources) const;
   Result<void> write_one(const FileWrite& write) const;
   Result<void> write_resources(const spec::LinuxResources& resources) const;
 

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,9 +12,11 @@
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/cgroup/cgroupfs.hpp"
+#include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/detect.hpp"
 #include "cruntime/cgroup/stats.hpp"
 #include "cruntime/spec/resources.hpp"
+#include "cruntime/spec/state.hpp"
 
 namespace cruntime::cgroup {
 
@@ -59,6 +62,11 @@ class Manager {
   // first hierarchy; "" when that controller is not mounted).
   virtual std::string dir(std::string_view controller = "") const = 0;
   virtual Mode mode() const = 0;
+  // With the systemd driver the container's unit ("cruntime-abc.scope"), which state.json
+  // records (spec::StoredState::systemd_unit) for open_manager; "" for the cgroupfs drivers.
+  virtual std::string systemd_unit() const { return {}; }
+  // Whether that unit is the user's own systemd's (rootless, over the session bus).
+  virtual bool systemd_user() const { return false; }
 
   // pause/resume: freeze or thaw every process of the cgroup, returning once the kernel is done
   // (v2 cgroup.freeze + cgroup.events, v1 freezer.state). No freezer → an error saying so.
@@ -78,6 +86,11 @@ struct ManagerOptions {
   // Rootless mode (--rootless): on v2 a device filter the kernel refuses (bpf(2) needs
   // privileges of the initial user namespace) leaves the container without one, as in runc.
   bool rootless = false;
+  // --systemd-cgroup only: the config's annotations (org.systemd.property.* become unit
+  // properties), and whom to delegate the unit's cgroup to once systemd has made it
+  // (delegation_target(config); the cgroupfs drivers are delegated by create.cpp).
+  std::map<std::string, std::string> annotations{};
+  std::optional<DelegateTo> delegate_to{};
 };
 
 // A cleaned linux.cgroupsPath: no empty, "." or ".." components; `path` keeps a leading '/'
@@ -92,15 +105,21 @@ Result<CgroupsPath> resolve_cgroups_path(const std::optional<std::string>& cgrou
 
 // Detects the host (detect_layout) and places the cgroup: absolute → below each hierarchy root;
 // relative → v2: below the parent of our own cgroup, v1: below our own cgroup per hierarchy.
-// Nothing is created until create().
+// Nothing is created until create(). With options.systemd, a SystemdManager (systemd_manager.hpp)
+// for linux.cgroupsPath "slice:prefix:name" on a cgroup v2 host where systemd runs, rootless
+// through the user's own systemd; v1 and hybrid hosts are refused (runc supports them).
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options);
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks = {});
 
-// Reattach to a container's cgroup from state.json (Manager::path() of the create that made it).
-Result<std::unique_ptr<Manager>> open_manager(const std::string& stored_cgroup_path);
+// Reattach to a container's cgroup from state.json: cgroup_path (Manager::path() of the create
+// that made it) and systemd_unit (Manager::systemd_unit()).
+Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored);
 Result<std::unique_ptr<Manager>> open_manager(const Layout& layout,
                                               const std::string& stored_cgroup_path,
                                               const cgfs::DirHooks& hooks = {});
+Result<std::unique_ptr<Manager>> open_systemd_manager(const Layout& layout,
+                                                      const std::string& stored_cgroup_path,
+                                                      const std::string& unit, bool user);
 
 }  // namespace cruntime::cgroup

@@ -12,6 +12,7 @@
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
 #include "cruntime/cgroup/manager.hpp"
+#include "cruntime/spec/state.hpp"
 
 namespace cruntime::container {
 
@@ -25,10 +26,10 @@ Result<CgroupRequest> parse_cgroup_request(std::string_view text);
 
 class ExecCgroup {
  public:
-  // `stored_path` is the container's cgroup (state.json); `requests` the --cgroup values.
+  // `stored` holds the container's cgroup (state.json); `requests` the --cgroup values.
   // v2 takes one path without controllers.
   // `init` is the container's init, whose cgroup is the v2 fallback.
-  static Result<ExecCgroup> open(const std::string& stored_path,
+  static Result<ExecCgroup> open(const spec::StoredState& stored,
                                  const std::vector<std::string>& requests, pid_t init);
   // v2: the directory to clone3(CLONE_INTO_CGROUP) into; -1 on v1 (use attach()).
   int dir_fd() const { return dir_fd_.get(); }

@@ -61,7 +61,11 @@ struct StoredState {
   std::string rootfs;
   std::string created;
   std::map<std::string, std::string> annotations;
-  std::string cgroup_path;          // empty until the cgroup issue lands
+  std::string cgroup_path;          // the container's cgroup (cgroup::Manager::path()); empty: none
+  // --systemd-cgroup: the unit systemd made ("cruntime-abc.scope"), which update and delete
+  // address over D-Bus; empty with the cgroupfs drivers (and in records older than the driver).
+  std::string systemd_unit;
+  bool systemd_user = false;  // that unit is the user's own systemd's (rootless), not the system's
   bool own_pid_namespace = false;   // SIGKILL to a shared-pidns container must reach the cgroup
   std::string config_path;          // the config snapshot taken at create
 
