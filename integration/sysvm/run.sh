@@ -30,7 +30,8 @@ CRUNTIME="$(realpath -m "${CRUNTIME:-$here/../../build/cruntime}")"
 build_dir="${CRUNTIME_BUILD_DIR:-$(dirname "$CRUNTIME")}"
 sysvm_dir="$(realpath -m "$build_dir/sysvm")"
 kernel_dir="$(realpath -m "$build_dir/vm/kernel")"
-timeout_s="${VM_TIMEOUT:-600}"
+# The whole suite takes 4-6 minutes under TCG on a loaded 2-core machine.
+timeout_s="${VM_TIMEOUT:-900}"
 
 die() {
 	echo "sysvm: $*" >&2
