@@ -3,20 +3,19 @@
 
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <vector>
 
+#include "cruntime/sys/syscalls.hpp"
+
 namespace cruntime::rootfs {
 namespace {
 
 // path_resolution(7): at most 40 symlinks per lookup; the same bound for our own redirections.
 constexpr int kMaxLinkHops = 40;
-// openat2(2): RESOLVE_IN_ROOT fails with EAGAIN when a rename or mount raced the ".." handling.
-constexpr int kMaxAgain = 32;
 
 std::vector<std::string> components(std::string_view clean) {
   std::vector<std::string> out;
@@ -30,24 +29,19 @@ std::vector<std::string> components(std::string_view clean) {
   return out;
 }
 
-int raw_openat2(int dir_fd, const char* path, int flags, uint64_t resolve) {
-  open_how how{};
-  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-  how.resolve = resolve;
-  for (int attempt = 0;; ++attempt) {
-    long fd = ::syscall(SYS_openat2, dir_fd, path, &how, sizeof how);
-    if (fd >= 0) return static_cast<int>(fd);
-    if ((errno == EAGAIN && attempt < kMaxAgain) || errno == EINTR) continue;
-    return -1;
-  }
+// sys::openat2 (EAGAIN/EINTR retried) with this file's own message for a failure.
+Result<UniqueFd> openat2_as(int dir_fd, const std::string& path, int flags, uint64_t resolve,
+                            std::string message) {
+  auto fd = sys::openat2(dir_fd, path, flags, resolve);
+  if (!fd) return fail(Error::sys(fd.error().code(), std::move(message)));
+  return std::move(fd).value();
 }
 
 // Open a node this process just created in `dir_fd`, refusing any symlink (no swap-in).
 Result<UniqueFd> open_created(int dir_fd, const std::string& name, int flags) {
-  int fd = raw_openat2(dir_fd, name.c_str(), flags | O_NOFOLLOW,
-                       RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (fd < 0) return fail(Error::sys(errno, fmt::format("open new {}", name)));
-  return UniqueFd(fd);
+  return openat2_as(dir_fd, name, flags | O_NOFOLLOW,
+                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                    fmt::format("open new {}", name));
 }
 
 // The in-root path a dangling symlink `name` in directory `dir_fd` (reached as `dir_path`)
@@ -120,19 +114,17 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, int flags,
   std::string clean = clean_path(path);
   // openat2 treats "/x" as "x" under RESOLVE_IN_ROOT; "." names the root itself.
   std::string relative = clean == "/" ? "." : clean.substr(1);
-  int fd = raw_openat2(root_fd, relative.c_str(), flags,
-                       RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra_resolve);
-  if (fd < 0) return fail(Error::sys(errno, fmt::format("open {} in the rootfs", clean)));
-  return UniqueFd(fd);
+  return openat2_as(root_fd, relative, flags,
+                    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra_resolve,
+                    fmt::format("open {} in the rootfs", clean));
 }
 
 Result<UniqueFd> open_in_root_as_written(int root_fd, std::string_view path, int flags) {
   std::string_view rest = path;
   while (rest.starts_with('/')) rest.remove_prefix(1);
   const std::string relative = rest.empty() ? std::string(".") : std::string(rest);
-  int fd = raw_openat2(root_fd, relative.c_str(), flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-  if (fd < 0) return fail(Error::sys(errno, fmt::format("open {}", path)));
-  return UniqueFd(fd);
+  return openat2_as(root_fd, relative, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                    fmt::format("open {}", path));
 }
 
 Result<UniqueFd> mkdir_all_in_root(int root_fd, std::string_view path, mode_t mode) {
