@@ -19,8 +19,17 @@ DEB_TEST_DEPS += mmdebstrap e2fsprogs
 # dockerd 20.10 (its client is /usr/bin/docker; iptables is a dependency of dockerd even with
 # --iptables=false), podman 4.3 with conmon; script(1) comes from bsdutils (essential).
 DEB_CLIENT_DEPS = containerd runc docker.io iptables podman conmon
+# `make fuzz`: clang with libFuzzer and the sanitizer runtimes (libclang-rt-14-dev is only a
+# recommendation of clang, which --no-install-recommends skips), llvm-symbolizer for the reports.
+DEB_FUZZ_DEPS = clang libclang-rt-14-dev libfuzzer-14-dev llvm
 
-.PHONY: all deps build test unit root integration install demo clean linecount
+# The sanitizer build: clang, ASan+UBSan everywhere, libFuzzer targets. One directory serves
+# `make sanitize` and `make fuzz`.
+BUILD_SAN ?= build-san
+# Seconds each fuzz target runs in `make fuzz` (CI: FUZZ_SECONDS=20).
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test unit root integration install demo clean linecount fuzz fuzz-build
 
 all: build
 
@@ -38,7 +47,7 @@ deps:
 	fi; \
 	trap '[ -z "$$created" ] || rm -f $(POLICY_RC)' EXIT; \
 	set -x; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS)
+	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS) $(DEB_FUZZ_DEPS)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
@@ -58,6 +67,19 @@ root: build
 
 integration: build
 	ctest --test-dir $(BUILD) --output-on-failure -L integration
+
+$(BUILD_SAN)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_CXX_COMPILER=clang++ -DCRUNTIME_SANITIZE=ON \
+	  -DCRUNTIME_FUZZ=ON $(CMAKE_FLAGS)
+
+fuzz-build: $(BUILD_SAN)/CMakeCache.txt
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+
+# Every fuzz target for FUZZ_SECONDS, one after the other (tests/fuzz/run.sh), then the
+# committed corpus replayed as regression tests (ctest -L fuzz). Fails on any finding.
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(BUILD_SAN) $(FUZZ_SECONDS)
+	ctest --test-dir $(BUILD_SAN) --output-on-failure -L fuzz
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

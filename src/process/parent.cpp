@@ -122,7 +122,11 @@ Result<void> forward_seccomp_fd(SyncSocket& sync, const Msg& msg, pid_t pid,
 }
 
 Result<InitHandle> spawn_init(const InitContext& context) {
-  auto [parent_end, child_end] = CR_TRY(SyncSocket::make_pair());
+  // Named ends rather than a structured binding: clang before 16 cannot capture one in the
+  // lambda below (P1091), and the sanitizer/fuzz builds use Debian 12's clang 14.
+  std::pair<SyncSocket, SyncSocket> ends = CR_TRY(SyncSocket::make_pair());
+  SyncSocket& parent_end = ends.first;
+  SyncSocket& child_end = ends.second;
   CR_TRY(sys::assert_single_threaded());
   std::fflush(nullptr);  // the child must not flush the parent's buffered output again
 

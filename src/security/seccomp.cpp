@@ -252,10 +252,10 @@ bool seccomp_uses_notify(const spec::Seccomp& seccomp) {
   return false;
 }
 
-Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
+Result<std::optional<SeccompProgram>> build_seccomp(const spec::Seccomp& seccomp) {
   const bool has_rules = seccomp.syscalls && !seccomp.syscalls->empty();
   // An empty object means "no filter", as in runc.
-  if (seccomp.default_action.empty() && !has_rules) return std::optional<UniqueFd>();
+  if (seccomp.default_action.empty() && !has_rules) return std::optional<SeccompProgram>();
   const uint32_t default_action = CR_TRY_CTX(
       seccomp_action(seccomp.default_action, seccomp.default_errno_ret), "defaultAction");
   if (default_action == SCMP_ACT_NOTIFY) {
@@ -272,13 +272,21 @@ Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
       notify = notify || added;
     }
   }
-  std::vector<sock_filter> program = CR_TRY(export_program(ctx));
+  SeccompProgram out;
+  out.program = CR_TRY(export_program(ctx));
   if (needs_enosys_stub(default_action)) {
     const std::vector<sock_filter> stub = enosys_stub(named_syscall_limits(built.arches, seccomp));
-    program.insert(program.begin(), stub.begin(), stub.end());
+    out.program.insert(out.program.begin(), stub.begin(), stub.end());
     log::debug("linux.seccomp: {} instruction -ENOSYS stub before the filter", stub.size());
   }
-  return install(program, load_flags(ctx, notify));
+  out.flags = load_flags(ctx, notify);
+  return std::optional<SeccompProgram>(std::move(out));
+}
+
+Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
+  std::optional<SeccompProgram> built = CR_TRY(build_seccomp(seccomp));
+  if (!built) return std::optional<UniqueFd>();
+  return install(built->program, built->flags);
 }
 
 }  // namespace cruntime::security

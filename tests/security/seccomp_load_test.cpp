@@ -4,6 +4,7 @@
 // except for the [root] case that loads without it.
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -423,4 +424,29 @@ TEST_CASE("load_seccomp as root without no_new_privs leaves NoNewPrivs unset", "
   CHECK(outcome.output == "uname=96\nNoNewPrivs:\t0\n");
 }
 
+}  // namespace cruntime::security
+
+namespace cruntime::security {
+namespace {
+
+// The fuzz target (tests/fuzz/seccomp_fuzz.cpp) builds filters in its own process: building
+// must leave the caller unfiltered.
+TEST_CASE("build_seccomp: builds the program and flags without loading anything", "[security]") {
+  spec::Seccomp seccomp = allow_except({rule({"uname"}, "SCMP_ACT_NOTIFY")});
+  seccomp.default_action = "SCMP_ACT_ERRNO";
+  const std::string mode_before = status_line("Seccomp");
+  auto built = build_seccomp(seccomp);
+  REQUIRE(built);
+  REQUIRE(*built);
+  // The -ENOSYS stub (ERRNO default) goes in front of libseccomp's filter.
+  CHECK((*built)->program.size() > 4);
+  CHECK(((*built)->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0);
+  CHECK(status_line("Seccomp") == mode_before);
+
+  auto none = build_seccomp(spec::Seccomp{});
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+}
+
+}  // namespace
 }  // namespace cruntime::security

@@ -214,6 +214,25 @@ TEST_CASE("parse_config: JSON nesting is limited before the document is built", 
   }
 }
 
+TEST_CASE("every document parser limits nesting: exec -p, update -r, state.json", "[spec]") {
+  const std::string deep = std::string(100000, '{') + std::string(100000, '}');
+  const std::string arrays =
+      R"({"args": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const std::string& text : {deep, arrays}) {
+    auto process = spec::parse_process(text, "p.json");
+    REQUIRE_FALSE(process);
+    CHECK(process.error().to_string().starts_with("p.json: invalid JSON at line 1, column "));
+    CHECK(process.error().to_string().ends_with("nesting deeper than 64 levels"));
+    auto resources = spec::parse_resources(text, "r.json");
+    REQUIRE_FALSE(resources);
+    CHECK(resources.error().to_string().ends_with("nesting deeper than 64 levels"));
+    auto stored = spec::parse_stored_state(text);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().to_string().starts_with("state.json: invalid JSON"));
+    CHECK_FALSE(spec::parse_state(text));
+  }
+}
+
 TEST_CASE("parse_config: documents above kMaxConfigBytes are rejected", "[spec]") {
   std::string text = R"({"ociVersion": "1.0.0"})";
   text += std::string(spec::kMaxConfigBytes - text.size(), ' ');

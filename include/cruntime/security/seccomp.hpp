@@ -1,7 +1,10 @@
 // linux.seccomp in the init: build the filter from the spec (libseccomp) and load it.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <optional>
+#include <vector>
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
@@ -9,8 +12,18 @@
 
 namespace cruntime::security {
 
+// A filter built but not loaded: the BPF program (the -ENOSYS stub, then libseccomp's filter)
+// and the seccomp(2) flags to load it with.
+struct SeccompProgram {
+  std::vector<sock_filter> program;
+  unsigned int flags = 0;
+};
+
 // True when a rule uses SCMP_ACT_NOTIFY.
 bool seccomp_uses_notify(const spec::Seccomp& seccomp);
+// Build the filter (libseccomp in memory; no syscall with an effect on the caller). nullopt for
+// an empty linux.seccomp object, which asks for no filter.
+Result<std::optional<SeccompProgram>> build_seccomp(const spec::Seccomp& seccomp);
 // Build and load the filter. Returns the notify fd when a rule uses SCMP_ACT_NOTIFY.
 Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp);
 
