@@ -141,12 +141,16 @@ Json stats_json(const cgroup::Stats& stats) {
 
 }  // namespace
 
+// memory.stat keys are the kernel's text, copied as they are: invalid UTF-8 in them becomes
+// U+FFFD, as Go's encoding/json does, instead of an exception out of dump().
 std::string stats_event_json(std::string_view id, const cgroup::Stats& stats) {
-  return Json{{"type", "stats"}, {"id", std::string(id)}, {"data", stats_json(stats)}}.dump();
+  return Json{{"type", "stats"}, {"id", std::string(id)}, {"data", stats_json(stats)}}.dump(
+      -1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string oom_event_json(std::string_view id) {
-  return Json{{"type", "oom"}, {"id", std::string(id)}}.dump();
+  return Json{{"type", "oom"}, {"id", std::string(id)}}.dump(-1, ' ', false,
+                                                              Json::error_handler_t::replace);
 }
 
 }  // namespace cruntime::container
