@@ -187,7 +187,7 @@ def dictionaries():
     (FUZZ / "oci.dict").write_text("\n".join(lines) + "\n")
     options = set(re.findall(r'"([a-z][a-z_]{1,20}=?)"', (ROOT / "src" / "rootfs" / "mount_options.cpp").read_text()))
     mount = ["# Mount option names (make_seeds.py); the mount_options input is one option a line."]
-    mount += [f'"{o}"' for o in sorted(options)] + ['"\\n"', '","', '"="', '"\\""', '"bind"', '"tmpfs"', '"proc"']
+    mount += [f'"{o}"' for o in sorted(options)] + ['"\\x0a"', '","', '"="', '"\\""', '"bind"', '"tmpfs"', '"proc"']
     (FUZZ / "mount.dict").write_text("\n".join(mount) + "\n")
     table = (ROOT / "src" / "cli" / "command_table.cpp").read_text() + (ROOT / "src" / "cli" / "globals.cpp").read_text()
     names = sorted(set(re.findall(r'OptionSpec\{"([a-z0-9-]+)"', table)))
