@@ -19,8 +19,10 @@ DEB_TEST_DEPS += mmdebstrap e2fsprogs
 # dockerd 20.10 (its client is /usr/bin/docker; iptables is a dependency of dockerd even with
 # --iptables=false), podman 4.3 with conmon; script(1) comes from bsdutils (essential).
 DEB_CLIENT_DEPS = containerd runc docker.io iptables podman conmon
+# bench/list_state.sh: hyperfine times the commands, crun is compared with cruntime and runc
+DEB_BENCH_DEPS = hyperfine crun
 
-.PHONY: all deps build test unit root integration install demo clean linecount
+.PHONY: all deps build test unit root integration install demo bench clean linecount
 
 all: build
 
@@ -38,7 +40,7 @@ deps:
 	fi; \
 	trap '[ -z "$$created" ] || rm -f $(POLICY_RC)' EXIT; \
 	set -x; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS)
+	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS) $(DEB_BENCH_DEPS)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
@@ -64,6 +66,10 @@ install: build
 
 demo: build
 	bash integration/demo.sh $(BUILD)/cruntime
+
+# list/state with 100 and 1000 containers, against runc and crun (root; writes bench/results/).
+bench: build
+	bash bench/list_state.sh $(BUILD)/cruntime
 
 # Files over 600 lines fail the build of `make test`; over 500 warn.
 linecount:
