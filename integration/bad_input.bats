@@ -133,6 +133,11 @@ cpu_files() {
 	rund -1 cr update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
 	assert_one_error_line 'cpu.quota: expected integer, got 1.5'
 	[ "$(cpu_files "$cg")" = "20000 50000" ] || fail "cpu: $(cpu_files "$cg")"
+	# update checks what it would apply by create's rules (a burst above the quota in force).
+	echo '{"cpu": {"burst": 30000}}' >"$BATS_TEST_TMPDIR/r.json"
+	rund -1 cr update -r "$BATS_TEST_TMPDIR/r.json" "$ID"
+	assert_one_error_line 'update: linux.resources.cpu.burst: must not exceed cpu.quota (20000), got 30000'
+	[ "$(cpu_files "$cg")" = "20000 50000" ] || fail "cpu: $(cpu_files "$cg")"
 	rund -0 cr delete --force "$ID"
 	[ -z "$(cgroups_left)" ] || fail "cgroups left behind: $(cgroups_left)"
 

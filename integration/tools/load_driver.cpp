@@ -18,7 +18,6 @@
 // which), 2 usage.
 #include <dirent.h>
 #include <fcntl.h>
-#include <fmt/core.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -37,6 +36,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <fmt/core.h>
 
 extern char** environ;
 

@@ -1,10 +1,11 @@
 // JSON a hostile image or caller may write (issue 13 §5): NUL bytes in strings, duplicate keys,
 // nesting far past any real config. Each is one error naming the field, never a crash.
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cruntime/spec/io.hpp"
 

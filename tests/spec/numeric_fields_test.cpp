@@ -1,16 +1,16 @@
 // Every integer field of config.json at the edges of every integer type (issue 13 §5): each value
 // is either stored exactly or refused with one error naming the field; never truncated or wrapped.
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/validate.hpp"
@@ -290,4 +290,31 @@ TEST_CASE("numeric fields: every edge value is kept exactly or refused naming th
   CHECK(accepted > 0);
   CHECK(refused > 0);
   CHECK(accepted + refused == integer_leaves(doc).size() * (kIntegers.size() + kFloats.size()));
+}
+
+TEST_CASE("numeric fields: update -r resources get the same range checks", "[spec]") {
+  const Json doc = Json::parse(cruntime::test::golden("full.json"));
+  const Json resources = doc["linux"]["resources"];
+  const std::string prefix = "linux.resources.";
+  size_t checked = 0;
+  for (const Leaf& leaf : integer_leaves(doc)) {
+    if (leaf.path.rfind(prefix, 0) != 0) continue;
+    // The same leaf inside the resources object on its own.
+    const std::string pointer =
+        leaf.pointer.to_string().substr(std::string("/linux/resources").size());
+    const Leaf inner{Json::json_pointer(pointer), leaf.path.substr(prefix.size()), ""};
+    const Range range = range_of(integer_fields().at(leaf.table_path));
+    for (std::string_view value : kIntegers) {
+      INFO(inner.path << " = " << value);
+      auto parsed = spec::parse_resources(with_literal(resources, inner, value), "r.json");
+      if (in_range(value, range)) {
+        CHECK(parsed);
+        continue;
+      }
+      REQUIRE_FALSE(parsed);
+      CHECK(parsed.error().to_string().rfind("r.json: " + inner.path + ": ", 0) == 0);
+    }
+    ++checked;
+  }
+  CHECK(checked > 40);
 }
