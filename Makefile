@@ -29,7 +29,10 @@ BUILD_SAN ?= build-san
 # Seconds each fuzz target runs in `make fuzz` (CI: FUZZ_SECONDS=20).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test unit root integration install demo clean linecount fuzz fuzz-build fuzz-ci
+# bench/list_state.sh: hyperfine times the commands, crun is compared with cruntime and runc
+DEB_BENCH_DEPS = hyperfine crun
+
+.PHONY: all deps build test unit root integration install demo bench clean linecount fuzz fuzz-build fuzz-ci
 
 all: build
 
@@ -47,7 +50,7 @@ deps:
 	fi; \
 	trap '[ -z "$$created" ] || rm -f $(POLICY_RC)' EXIT; \
 	set -x; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS) $(DEB_FUZZ_DEPS)
+	  $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS) $(DEB_CLIENT_DEPS) $(DEB_FUZZ_DEPS) $(DEB_BENCH_DEPS)
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
@@ -90,6 +93,10 @@ install: build
 
 demo: build
 	bash integration/demo.sh $(BUILD)/cruntime
+
+# list/state with 100 and 1000 containers, against runc and crun (root; writes bench/results/).
+bench: build
+	bash bench/list_state.sh $(BUILD)/cruntime
 
 # Files over 600 lines fail the build of `make test`; over 500 warn.
 linecount:

@@ -84,7 +84,7 @@ Result<void> read_json(const Node& node, Config& out) {
   CR_TRY(f.opt("domainname", out.domainname));
   CR_TRY(f.opt("mounts", out.mounts));
   CR_TRY(f.opt("hooks", out.hooks));
-  CR_TRY(f.opt("annotations", out.annotations));
+  CR_TRY(f.opt_annotations("annotations", out.annotations));
   CR_TRY(f.opt("linux", out.linux_config));
   return {};
 }

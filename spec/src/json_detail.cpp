@@ -2,6 +2,9 @@
 #include "json_detail.hpp"
 
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -37,6 +40,16 @@ std::string number_text(const Json& value) {
 
 // A whole-valued float beyond the 64-bit range is an integer nlohmann could not store as one.
 bool is_huge_integer(double v) { return std::isfinite(v) && std::trunc(v) == v && std::fabs(v) >= 9.2e18; }
+
+// `"text"` with JSON escapes ("a\u0000b"), cut to a bounded length: the message may end up in a
+// log line, and the text is the caller's.
+std::string quote_cut(std::string_view text) {
+  constexpr size_t kMaxQuoted = 200;
+  std::string out = Json(std::string(text.substr(0, kMaxQuoted)))
+                        .dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (text.size() > kMaxQuoted) out += "...";
+  return out;
+}
 
 Unexpected<Error> range_error(const Node& node, std::string_view value, std::string_view range) {
   return fail(node.error(fmt::format("{} is out of range ({})", value, range)));
@@ -76,6 +89,69 @@ Result<void> check_depth(std::string_view text) {
   }
   return {};
 }
+
+// A key seen twice in one object. RFC 8259 leaves the meaning open and parsers differ: Go's
+// encoding/json (runc, and Go tools that check a config before it runs) takes the last value
+// but merges two objects, nlohmann keeps only the last one. So {"process": {"user": {"uid":
+// 1000, ...}}, "process": {"args": [...]}} would run as uid 1000 under runc and as root here;
+// refusing duplicates removes any such difference.
+struct DuplicateKey {
+  std::string path;
+};
+
+// Tracks the open objects and arrays during the parse, for the duplicate check and its path.
+class DuplicateKeyCheck {
+ public:
+  bool operator()(int /*depth*/, Json::parse_event_t event, const Json& parsed) {
+    using Event = Json::parse_event_t;
+    if (event == Event::value || event == Event::object_start || event == Event::array_start) {
+      if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    }
+    switch (event) {
+      case Event::object_start:
+        frames_.push_back(Frame{});
+        break;
+      case Event::array_start:
+        frames_.push_back(Frame{.array = true, .index = 0, .key = {}, .keys = {}});
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        frames_.pop_back();
+        break;
+      case Event::key: {
+        Frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) throw DuplicateKey{path()};
+        break;
+      }
+      case Event::value:
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool array = false;
+    size_t index = 0;  // elements started so far
+    std::string key;   // the member being read
+    std::set<std::string> keys;
+  };
+
+  std::string path() const {
+    std::string out;
+    for (const Frame& frame : frames_) {
+      if (frame.array) {
+        out += fmt::format("[{}]", frame.index - 1);
+      } else {
+        append_key(out, frame.key);
+      }
+    }
+    return out;
+  }
+
+  std::vector<Frame> frames_;
+};
 
 }  // namespace
 
@@ -135,7 +211,26 @@ Result<void> read_json(const Node& node, bool& out) {
 
 Result<void> read_json(const Node& node, std::string& out) {
   if (!node.json().is_string()) return type_error(node, "string");
-  out = node.json().get_ref<const std::string&>();
+  const std::string& text = node.json().get_ref<const std::string&>();
+  if (text.find('\0') != std::string::npos) {
+    return fail(node.error("must not contain a NUL byte, got " + quote_cut(text)));
+  }
+  out = text;
+  return {};
+}
+
+Result<void> check_key(const Node& node, std::string_view key) {
+  if (key.find('\0') == std::string_view::npos) return {};
+  return fail(node.error("member name must not contain a NUL byte, got " + quote_cut(key)));
+}
+
+Result<void> read_annotations(const Node& node, std::map<std::string, std::string>& out) {
+  if (!node.json().is_object()) return type_error(node, "object");
+  out.clear();
+  for (const auto& [key, value] : node.json().items()) {
+    if (!value.is_string()) return type_error(Node(value, node, key), "string");
+    out.emplace(key, value.get<std::string>());
+  }
   return {};
 }
 
@@ -180,6 +275,24 @@ const Json* Fields::find(std::string_view key) const {
   return it == node_->json().end() ? nullptr : &*it;
 }
 
+Result<void> Fields::opt_annotations(std::string_view key,
+                                     std::optional<std::map<std::string, std::string>>& out) const {
+  out.reset();
+  const Json* value = find(key);
+  if (value == nullptr || value->is_null()) return {};
+  std::map<std::string, std::string> map;
+  CR_TRY(read_annotations(Node(*value, *node_, key), map));
+  out = std::move(map);
+  return {};
+}
+
+Result<void> Fields::opt_annotations(std::string_view key,
+                                     std::map<std::string, std::string>& out) const {
+  const Json* value = find(key);
+  if (value == nullptr || value->is_null()) return {};
+  return read_annotations(Node(*value, *node_, key), out);
+}
+
 Result<void> Fields::int_in_range(std::string_view key, bool required, int& out, int min,
                                   int max) const {
   const Json* value = find(key);
@@ -205,7 +318,9 @@ Result<Json> parse_document(std::string_view text) {
   if (first == text.size()) return fail_msg("empty document");
   CR_TRY(check_depth(text));
   try {
-    return Json::parse(text.begin(), text.end());
+    return Json::parse(text.begin(), text.end(), DuplicateKeyCheck());
+  } catch (const DuplicateKey& duplicate) {
+    return fail_msg("{}: duplicate key (each key may appear once per object)", duplicate.path);
   } catch (const Json::parse_error& e) {
     return fail(Error::msg(json_error_text(e.what())));
   } catch (const Json::exception& e) {

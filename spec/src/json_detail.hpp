@@ -56,7 +56,12 @@ class Node {
 Unexpected<Error> type_error(const Node& node, std::string_view expected);
 
 Result<void> read_json(const Node& node, bool& out);
+// Refuses NUL bytes: every string of a config reaches the kernel as a C string somewhere (paths,
+// names, file contents), where a NUL would silently cut it short ("rootfs\u0000x" -> "rootfs").
 Result<void> read_json(const Node& node, std::string& out);
+// Annotations are opaque data that only travels as JSON (state, hooks' stdin), never as a C
+// string, so NUL bytes stay allowed there, as runc keeps them.
+Result<void> read_annotations(const Node& node, std::map<std::string, std::string>& out);
 Result<int64_t> read_signed(const Node& node, int64_t min, int64_t max);
 Result<uint64_t> read_unsigned(const Node& node, uint64_t max);
 
@@ -122,6 +127,9 @@ Result<void> read_json(const Node& node, MountExtensionsFeatures& out);
 Result<void> read_json(const Node& node, StoredState& out);
 Result<void> read_json(const Node& node, State& out);
 
+// A member name used as data (sysctl keys, unified files, device names): no NUL byte.
+Result<void> check_key(const Node& node, std::string_view key);
+
 template <class T>
 Result<void> read_json(const Node& node, std::vector<T>& out) {
   if (!node.json().is_array()) return type_error(node, "array");
@@ -140,6 +148,7 @@ Result<void> read_json(const Node& node, std::map<std::string, T>& out) {
   if (!node.json().is_object()) return type_error(node, "object");
   out.clear();
   for (const auto& [key, value] : node.json().items()) {
+    CR_TRY(check_key(node, key));
     T item{};
     CR_TRY(read_json(Node(value, node, key), item));
     out.emplace(key, std::move(item));
@@ -177,6 +186,11 @@ class Fields {
     if (value == nullptr || value->is_null()) return {};
     return read_json(Node(*value, *node_, key), out);
   }
+
+  // `opt` and `opt_plain` for annotations (read_annotations: NUL bytes allowed).
+  Result<void> opt_annotations(std::string_view key,
+                               std::optional<std::map<std::string, std::string>>& out) const;
+  Result<void> opt_annotations(std::string_view key, std::map<std::string, std::string>& out) const;
 
   // An int member restricted to [min, max] (pids); `required` false leaves `out` when absent.
   Result<void> int_in_range(std::string_view key, bool required, int& out, int min, int max) const;

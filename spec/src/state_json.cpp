@@ -54,7 +54,7 @@ Result<void> read_json(const Node& node, State& out) {
   CR_TRY(f.req("bundle", out.bundle));
   CR_TRY(f.opt_plain("rootfs", out.rootfs));
   CR_TRY(f.opt_plain("created", out.created));
-  CR_TRY(f.opt_plain("annotations", out.annotations));
+  CR_TRY(f.opt_annotations("annotations", out.annotations));
   CR_TRY(f.opt_plain("owner", out.owner));
   return {};
 }
@@ -70,7 +70,7 @@ Result<void> read_json(const Node& node, StoredState& out) {
   CR_TRY(f.req("bundle", out.bundle));
   CR_TRY(f.opt_plain("rootfs", out.rootfs));
   CR_TRY(f.req("created", out.created));
-  CR_TRY(f.opt_plain("annotations", out.annotations));
+  CR_TRY(f.opt_annotations("annotations", out.annotations));
   CR_TRY(f.opt_plain("cgroupPath", out.cgroup_path));
   CR_TRY(f.opt_plain("systemdUnit", out.systemd_unit));
   CR_TRY(f.opt_plain("systemdUser", out.systemd_user));

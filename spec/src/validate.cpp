@@ -253,6 +253,12 @@ Result<void> report(const std::vector<Problem>& problems, std::string_view name)
 
 Result<void> check(const Config& config) { return report(validate(config), "config.json"); }
 
+Result<void> check_resources(const LinuxResources& resources, std::string_view name) {
+  Problems out;
+  detail::check_resources(resources, out);
+  return report(std::move(out).take(), name);
+}
+
 Result<void> check_process(const Process& process, std::string_view name) {
   Problems out;
   detail::check_process(process, out);

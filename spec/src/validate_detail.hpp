@@ -72,6 +72,9 @@ class NamespaceIndex {
   std::array<std::optional<size_t>, 8> index_{};
 };
 
+// (uid_t)-1 / (gid_t)-1: "no change" to the set*id and chown calls, never a real id.
+inline constexpr uint32_t kUnchangedId = UINT32_MAX;
+
 // One check per config section; each appends to `out` in document order.
 void check_mounts(const Config& config, const NamespaceIndex& ns, Problems& out);
 void check_id_mappings(const std::vector<IdMapping>& mappings, const std::string& where,

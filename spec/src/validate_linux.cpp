@@ -125,6 +125,9 @@ void check_devices(const std::vector<Device>& devices, Problems& out) {
     if (dev.file_mode && *dev.file_mode > 07777) {
       out.add(base + ".fileMode", "must be at most 07777, got " + octal(*dev.file_mode));
     }
+    // chown(2) would leave a node meant for 4294967295 owned by root.
+    if (dev.uid == kUnchangedId) out.add(base + ".uid", "4294967295 is not a valid user id");
+    if (dev.gid == kUnchangedId) out.add(base + ".gid", "4294967295 is not a valid group id");
   }
 }
 

@@ -128,12 +128,27 @@ void warn_capability_set(const std::optional<std::vector<std::string>>& set,
   }
 }
 
+// setresuid(2), setresgid(2) and setgroups(2) read (uid_t)-1 as "leave this id unchanged", so a
+// process asking for 4294967295 would keep the runtime's ids (root). runc's limit is lower still
+// (2^31 - 1, its user lookup's); the kernel takes any other 32-bit id.
+void check_user(const User& user, Problems& out) {
+  if (user.uid == kUnchangedId) out.add("process.user.uid", "4294967295 is not a valid user id");
+  if (user.gid == kUnchangedId) out.add("process.user.gid", "4294967295 is not a valid group id");
+  if (!user.additional_gids) return;
+  for (size_t i = 0; i < user.additional_gids->size(); ++i) {
+    if ((*user.additional_gids)[i] == kUnchangedId) {
+      out.add(at("process.user.additionalGids", i), "4294967295 is not a valid group id");
+    }
+  }
+}
+
 }  // namespace
 
 void check_process(const Process& process, Problems& out) {
   check_args(process, out);
   require_absolute(out, "process.cwd", process.cwd);
   if (process.env) check_env(*process.env, "process.env", out);
+  check_user(process.user, out);
   if (process.user.umask && *process.user.umask > 0777) {
     out.add("process.user.umask", "must be at most 0777, got " + octal(*process.user.umask));
   }

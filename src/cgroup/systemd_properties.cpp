@@ -252,6 +252,11 @@ Result<std::vector<UnitProperty>> annotation_properties(
   for (const auto& [key, text] : annotations) {
     if (!key.starts_with(kAnnotationPrefix)) continue;
     const std::string field = quoted_member("annotations", key);
+    // Annotations may hold NUL bytes (they are opaque JSON data); a unit property may not: sd-bus
+    // takes C strings, which would cut the value short.
+    if (key.find('\0') != std::string::npos || text.find('\0') != std::string::npos) {
+      return fail_msg("{}: a systemd property must not contain a NUL byte", field);
+    }
     std::string name = key.substr(kAnnotationPrefix.size());
     CR_TRY_CTX(check_property_name(name), "{}", field);
     BusValue value = CR_TRY_CTX(parse_gvariant(text), "{}: \"{}\"", field, text);

@@ -85,6 +85,10 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
   if (auto created = manager->create(); !created) {
     // Asked for systemd's cgroup: no fallback to none.
     if (options.systemd) return fail(std::move(created).error().with_context("cgroup"));
+    // A path the config chose (too long, a file in the way): name the field.
+    if (!options.rootless && options.cgroups_path && !options.cgroups_path->empty()) {
+      return fail(std::move(created).error().with_context("cgroup: linux.cgroupsPath"));
+    }
     // Rootless without cgroup access: no cgroup at all, when nothing needs one (runc). The
     // layout make_manager detected (cached), for which limits this host could enforce.
     const cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup");

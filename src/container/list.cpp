@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,12 @@ std::string owner_name(uid_t uid) {
   return fmt::format("#{}", uid);
 }
 
+// Owner names by uid: a root usually holds one owner's containers, and each passwd lookup
+// opens and scans /etc/passwd (or asks NSS) again.
+using OwnerNames = std::map<uid_t, std::string>;
+
 // One entry's state, or the reason it cannot be listed.
-Result<spec::State> list_one(const StateRoot& root, const std::string& id) {
+Result<spec::State> list_one(const StateRoot& root, const std::string& id, OwnerNames& owners) {
   ContainerDir dir = CR_TRY(root.open_container(id));
   // Without state.json, load() would say "does not exist", which reads oddly in a listing.
   if (!CR_TRY(dir.has_entry(kStateFileName))) {
@@ -41,7 +46,9 @@ Result<spec::State> list_one(const StateRoot& root, const std::string& id) {
   Container container = CR_TRY(Container::load(root, id));
   spec::State state = CR_TRY(container.oci_state());
   uid_t uid = CR_TRY(container.dir().owner_uid());
-  state.owner = owner_name(uid);
+  auto known = owners.find(uid);
+  if (known == owners.end()) known = owners.emplace(uid, owner_name(uid)).first;
+  state.owner = known->second;
   return state;
 }
 
@@ -59,8 +66,9 @@ Result<std::vector<spec::State>> list(const GlobalOptions& global) {
   std::vector<std::string> ids = CR_TRY(root->list_ids());
   std::vector<spec::State> states;
   states.reserve(ids.size());
+  OwnerNames owners;
   for (const std::string& id : ids) {
-    auto state = list_one(*root, id);
+    auto state = list_one(*root, id, owners);
     if (!state) {
       // A crashed or in-progress create leaves a directory without state.json (cli-contract §5).
       log::warn("list: skipping {}/{}: {}", global.root, id, state.error().to_string());

@@ -7,6 +7,7 @@
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/container/operations.hpp"
 #include "cruntime/spec/io.hpp"
+#include "cruntime/spec/validate.hpp"
 
 namespace cruntime::container {
 
@@ -23,6 +24,9 @@ Result<void> update(const GlobalOptions& global, std::string_view id,
   if (!config.linux_config) config.linux_config.emplace();
   const spec::LinuxResources current = config.linux_config->resources.value_or(spec::LinuxResources{});
   const spec::LinuxResources merged = cgroup::merge_update(current, changes);
+  // The rules create applied, to the values that would be in force (swap against the limit in
+  // force, burst against the quota): nothing is written when they fail.
+  CR_TRY(spec::check_resources(merged, "update"));
 
   auto cgroup = CR_TRY_CTX(cgroup::open_manager(container.stored()), "cgroup");
   if (auto applied = cgroup->update(cgroup::updatable_part(merged)); !applied) {

@@ -12,14 +12,23 @@ namespace spec = cruntime::spec;
 
 namespace {
 
-// A valid config with `patch` spliced in as the last members of the named object.
+// A valid config with `patch` spliced in as the last members of the named object; a "user" or
+// "namespaces" member in the patch replaces the default one (duplicate keys are an error).
 std::string config_with(std::string_view process_extra, std::string_view linux_extra = "",
                         std::string_view top_extra = "") {
+  const auto has = [](std::string_view text, std::string_view key) {
+    return text.find(key) != std::string_view::npos;
+  };
   std::string text = R"({"ociVersion": "1.0.0", "root": {"path": "rootfs"},)";
-  text += R"("process": {"cwd": "/", "user": {"uid": 0, "gid": 0})";
+  text += R"("process": {"cwd": "/")";
+  if (!has(process_extra, R"("user":)")) text += R"(, "user": {"uid": 0, "gid": 0})";
   if (!process_extra.empty()) text += std::string(", ") + std::string(process_extra);
-  text += "}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}]";
-  if (!linux_extra.empty()) text += std::string(", ") + std::string(linux_extra);
+  text += "}, \"linux\": {";
+  if (!has(linux_extra, R"("namespaces":)")) text += R"("namespaces": [{"type": "pid"}])";
+  if (!linux_extra.empty()) {
+    if (!has(linux_extra, R"("namespaces":)")) text += ", ";
+    text += std::string(linux_extra);
+  }
   text += "}";
   if (!top_extra.empty()) text += std::string(", ") + std::string(top_extra);
   return text + "}";

@@ -128,3 +128,32 @@ TEST_CASE("validate: bad linux.seccomp", "[spec]") {
        R"(must be an absolute path, got "agent.sock")"},
   });
 }
+
+TEST_CASE("validate: cpu.quota with cpu.period 0 is valid (0 = not set, as runc and crun)",
+          "[spec]") {
+  // runc writes neither file for a 0 and the kernel's period (100 ms) stays; update keeps the
+  // previous period (integration/bad_input.bats checks both against the kernel and runc).
+  CHECK(cruntime::test::problems_of(resources(R"("cpu": {"quota": 50000, "period": 0})")).empty());
+  CHECK(cruntime::test::problems_of(resources(R"("cpu": {"quota": 50000})")).empty());
+}
+
+TEST_CASE("check_resources: update's resources get create's rules, with create's paths", "[spec]") {
+  auto parsed = cruntime::spec::parse_resources(R"({"cpu": {"shares": 1}})", "r.json");
+  REQUIRE(parsed);
+  auto checked = cruntime::spec::check_resources(*parsed, "update");
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error().to_string() ==
+        "update: linux.resources.cpu.shares: must be between 2 and 262144, got 1");
+  parsed = cruntime::spec::parse_resources(R"({"memory": {"limit": 1048576, "swap": 1024},
+                                               "pids": {"limit": -2}})",
+                                           "r.json");
+  REQUIRE(parsed);
+  checked = cruntime::spec::check_resources(*parsed, "update");
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error().to_string() ==
+        "update: linux.resources.memory.swap: must be at least memory.limit (1048576), got 1024 "
+        "(swap is the memory+swap total) (and 1 more problem)");
+  parsed = cruntime::spec::parse_resources(R"({"cpu": {"quota": 20000, "period": 0}})", "r.json");
+  REQUIRE(parsed);
+  CHECK(cruntime::spec::check_resources(*parsed, "update"));
+}

@@ -33,4 +33,8 @@ Result<void> check(const Config& config);
 // (`exec`): "<name>: process.cwd: must be an absolute path, got \"x\"" for the first problem.
 Result<void> check_process(const Process& process, std::string_view name);
 
+// The checks validate() makes of linux.resources, for the resources `update` is about to apply
+// (the container's with the changes merged in): "<name>: linux.resources.cpu.shares: ...".
+Result<void> check_resources(const LinuxResources& resources, std::string_view name);
+
 }  // namespace cruntime::spec
