@@ -56,7 +56,8 @@ assert_host_clean() {
 	local sample=100 out="$BATS_TEST_TMPDIR/driver.json"
 	[ "$LOAD_CYCLES" -ge 200 ] || sample=$((LOAD_CYCLES / 2 > 0 ? LOAD_CYCLES / 2 : 1))
 	# LC_TAG marks every runtime process (see leaked_processes); `true` does not carry it.
-	rund env LC_TAG="$LC_TAG" "$LOAD_DRIVER" --cycles "$LOAD_CYCLES" --sample "$sample" \
+	# A hung runtime call must fail the test, not hang it: 2 s per cycle is 15x the usual.
+	rund env LC_TAG="$LC_TAG" timeout -k 10 $((120 + 2 * LOAD_CYCLES)) "$LOAD_DRIVER" --cycles "$LOAD_CYCLES" --sample "$sample" \
 		--bundle "$BUNDLE" --prefix "$PREFIX" --root "$TEST_ROOT" \
 		--stderr "$BATS_TEST_TMPDIR/runtime.stderr" -- "$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG"
 	echo "$output" >"$out"
@@ -89,6 +90,7 @@ assert_host_clean() {
 	local first last
 	first="$(jq -c '.samples[0]' "$out")"
 	last="$(jq -c '.samples[-1]' "$out")"
+	jq -rn --argjson a "$first" --argjson b "$last" '"# cycle \($a.cycle) -> \($b.cycle): caller RSS \($a.rss_kb) -> \($b.rss_kb) kB, fds \($a.fds) -> \($b.fds); runtime peak RSS create \($a.create_maxrss_kb) -> \($b.create_maxrss_kb), start \($a.start_maxrss_kb) -> \($b.start_maxrss_kb), delete \($a.delete_maxrss_kb) -> \($b.delete_maxrss_kb) kB"' >&3
 	[ "$(jq -r .cycle <<<"$first")" -eq "$sample" ]
 	[ "$(jq -r .cycle <<<"$last")" -eq "$LOAD_CYCLES" ]
 	local s
