@@ -29,7 +29,10 @@ options_of() {
 }
 
 out="$build/fuzz"
-mkdir -p "$out/artifacts"
+mkdir -p "$out/artifacts" "$out/tmp"
+# The targets that read files make their private directory under $TMPDIR; one that crashes
+# cannot remove it, so it stays in the build directory rather than in /tmp.
+export TMPDIR="$out/tmp"
 failed=()
 for name in "${names[@]}"; do
 	binary="$build/tests/fuzz/${name}_fuzz"
