@@ -74,7 +74,12 @@ Result<void> write_all(int fd, std::string_view data) {
 Result<void> write_file_atomic_at(int dir_fd, const std::string& name, std::string_view data,
                                   mode_t mode) {
   std::string tmp = fmt::format(".{}.tmp-{}", name, getpid());
-  int fd = ::openat(dir_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+  int fd = ::openat(dir_fd, tmp.c_str(), kFlags, mode);
+  // Left by a writer that was killed and had our pid (no live process has it): stale, replace.
+  if (fd < 0 && errno == EEXIST && ::unlinkat(dir_fd, tmp.c_str(), 0) == 0) {
+    fd = ::openat(dir_fd, tmp.c_str(), kFlags, mode);
+  }
   if (fd < 0) return fail(Error::sys(errno, fmt::format("create {}", tmp)));
   UniqueFd owned(fd);
   auto cleanup_tmp = [&] { ::unlinkat(dir_fd, tmp.c_str(), 0); };

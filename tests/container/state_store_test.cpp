@@ -191,6 +191,20 @@ TEST_CASE("write_state leaves no temporary file, even when the rename fails", "[
   CHECK(cruntime::fs::list_dir(tmp.join("c")).value() == std::vector<std::string>{"state.json"});
 }
 
+TEST_CASE("write_state replaces the temporary file of a killed writer with our pid",
+          "[container]") {
+  TempDir tmp;
+  auto root = StateRoot::open_or_create(tmp.path());
+  REQUIRE(root);
+  auto dir = root->create_container("c");
+  REQUIRE(dir);
+  // SIGKILL between open and rename leaves the temporary file; a later writer may get that pid.
+  write_text(tmp.join("c/.state.json.tmp-" + std::to_string(::getpid())), "{\"half");
+  REQUIRE(dir->write_state(sample_state("c")));
+  CHECK(cruntime::fs::list_dir(tmp.join("c")).value() == std::vector<std::string>{"state.json"});
+  CHECK(dir->read_state().value_or(cruntime::spec::StoredState{}) == sample_state("c"));
+}
+
 TEST_CASE("a corrupt state.json gives a clear error naming the file", "[container]") {
   TempDir tmp;
   auto root = StateRoot::open_or_create(tmp.path());
