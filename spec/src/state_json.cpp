@@ -61,12 +61,26 @@ Result<void> read_json(const Node& node, State& out) {
 
 // The identity of the container (id, init pid + start time, bundle, creation time) is required;
 // the rest may be missing from a record written by an older cruntime and then takes its default.
+// A `creating` record has the creator in place of the init (StoredState).
 Result<void> read_json(const Node& node, StoredState& out) {
   Fields f = CR_TRY(fields(node));
   CR_TRY(f.req("ociVersion", out.oci_version));
   CR_TRY(f.req("id", out.id));
-  CR_TRY(f.int_in_range("initPid", true, out.init_pid, 1, std::numeric_limits<int>::max()));
-  CR_TRY(f.req("initStartTime", out.init_start_time));
+  std::string status;
+  CR_TRY(f.opt_plain("status", status));
+  if (!status.empty() && status != status_name(Status::kCreating)) {
+    return fail(Error::msg(fmt::format("{}: \"{}\" is not a stored status (only \"creating\" is)",
+                                       node.member_path("status"), status)));
+  }
+  out.creating = !status.empty();
+  constexpr int kMaxPid = std::numeric_limits<int>::max();
+  if (out.creating) {
+    CR_TRY(f.int_in_range("creatorPid", true, out.creator_pid, 1, kMaxPid));
+    CR_TRY(f.req("creatorStartTime", out.creator_start_time));
+  } else {
+    CR_TRY(f.int_in_range("initPid", true, out.init_pid, 1, kMaxPid));
+    CR_TRY(f.req("initStartTime", out.init_start_time));
+  }
   CR_TRY(f.req("bundle", out.bundle));
   CR_TRY(f.opt_plain("rootfs", out.rootfs));
   CR_TRY(f.req("created", out.created));
@@ -83,8 +97,14 @@ void to_json(OJson& out, const StoredState& in) {
   out = OJson::object();
   out["ociVersion"] = in.oci_version;
   out["id"] = in.id;
-  out["initPid"] = in.init_pid;
-  out["initStartTime"] = in.init_start_time;
+  if (in.creating) {
+    out["status"] = std::string(status_name(Status::kCreating));
+    out["creatorPid"] = in.creator_pid;
+    out["creatorStartTime"] = in.creator_start_time;
+  } else {
+    out["initPid"] = in.init_pid;
+    out["initStartTime"] = in.init_start_time;
+  }
   out["bundle"] = in.bundle;
   out["rootfs"] = in.rootfs;
   out["created"] = in.created;

@@ -236,3 +236,51 @@ TEST_CASE("stored state: truncated or corrupt records give a clear error", "[spe
   CHECK(old->cgroup_path.empty());
   CHECK_FALSE(old->own_pid_namespace);
 }
+
+TEST_CASE("stored state: a creating record names its creator instead of an init", "[spec]") {
+  spec::StoredState s = stored_state();
+  s.init_pid = 0;
+  s.init_start_time = 0;
+  s.creating = true;
+  s.creator_pid = 77;
+  s.creator_start_time = 987654321;
+  const std::string text = spec::dump_stored_state(s);
+  CHECK(text.find(R"("status":"creating")") != std::string::npos);
+  CHECK(text.find("initPid") == std::string::npos);
+  auto back = spec::parse_stored_state(text);
+  REQUIRE(back);
+  CHECK(*back == s);
+
+  // The final record has no status and no creator: status is derived live (cli-contract §5).
+  const std::string final_text = spec::dump_stored_state(stored_state());
+  CHECK(final_text.find("status") == std::string::npos);
+  CHECK(final_text.find("creator") == std::string::npos);
+  CHECK_FALSE(spec::parse_stored_state(final_text).value().creating);
+}
+
+TEST_CASE("stored state: a creating record without a valid creator is refused", "[spec]") {
+  const std::string base = R"({"ociVersion":"1.3.0","id":"x","bundle":"/b","created":"t",)";
+  CHECK(stored_error(base + R"("status":"creating","creatorStartTime":1})") ==
+        "state.json: creatorPid: missing required field");
+  CHECK(stored_error(base + R"("status":"creating","creatorPid":0,"creatorStartTime":1})") ==
+        "state.json: creatorPid: 0 is out of range (1 to 2147483647)");
+  CHECK(stored_error(base + R"("status":"creating","creatorPid":5})") ==
+        "state.json: creatorStartTime: missing required field");
+  // Only "creating" is ever stored; anything else is a record we did not write.
+  CHECK(stored_error(base + R"("status":"running","initPid":5,"initStartTime":1})") ==
+        R"(state.json: status: "running" is not a stored status (only "creating" is))");
+  CHECK(stored_error(base + R"("status":7,"initPid":5,"initStartTime":1})") ==
+        "state.json: status: expected string, got number");
+  // Every prefix of a creating record is refused with one line naming the file.
+  spec::StoredState s = stored_state();
+  s.creating = true;
+  s.creator_pid = 77;
+  s.creator_start_time = 1;
+  const std::string text = spec::dump_stored_state(s);
+  for (size_t n = 0; n < text.size(); ++n) {
+    const std::string message = stored_error(text.substr(0, n));
+    INFO(text.substr(0, n));
+    CHECK(message.rfind("state.json: ", 0) == 0);
+    CHECK(message.find('\n') == std::string::npos);
+  }
+}

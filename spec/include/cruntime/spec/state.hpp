@@ -11,7 +11,7 @@
 namespace cruntime::spec {
 
 // `paused` is runc's extension, required by containerd and podman (cli-contract §13.8).
-// `creating` is only ever shown to hooks.
+// `creating`: shown to hooks, and by `state`/`list` while a `create` is still setting up.
 enum class Status { kCreating, kCreated, kRunning, kPaused, kStopped };
 
 std::string_view status_name(Status status);
@@ -52,11 +52,19 @@ struct ContainerProcessState {
 
 // The runtime-private record in <root>/<id>/state.json. Status is never stored: it is derived live
 // from the init pid, its start time, the exec fifo and the cgroup (cli-contract §5).
+//
+// One exception: `create` first writes a record with `creating` set, before it makes anything
+// outside the state directory (the cgroup), so that whatever it made can be found and undone if
+// it is killed half-way. Such a record has no init yet (init_pid 0) but names its creator; while
+// the creator lives the container is "creating", once it died without finishing, "stopped".
 struct StoredState {
   std::string oci_version;
   std::string id;
-  int init_pid = 0;
+  int init_pid = 0;              // 0 only while `creating`
   uint64_t init_start_time = 0;  // field 22 of /proc/<pid>/stat; tells a reused pid apart
+  bool creating = false;         // JSON "status": "creating"; absent once create finished
+  int creator_pid = 0;           // while `creating`: the `create`/`run` process and its start time
+  uint64_t creator_start_time = 0;
   std::string bundle;
   std::string rootfs;
   std::string created;
