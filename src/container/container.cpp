@@ -45,7 +45,23 @@ Result<Container> Container::load(const StateRoot& root, std::string_view id, Lo
   ContainerDir dir = CR_TRY(root.open_container(id));
   if (lock == LockMode::kExclusive) CR_TRY(dir.lock());
   spec::StoredState stored = CR_TRY(dir.read_state());
-  return Container(std::move(dir), std::move(stored));
+  bool creator_alive = false;
+  if (stored.creating) {
+    creator_alive = sys::is_alive(stored.creator_pid, stored.creator_start_time);
+    // The creator writes the final record before it exits: read again once it is gone, so a
+    // create that finished between the read and the check is not taken for a dead one.
+    if (!creator_alive) stored = CR_TRY(dir.read_state());
+    if (stored.creating) {
+      log::debug("container {}: still being created, or its create was killed", id);
+    }
+  }
+  return Container(std::move(dir), std::move(stored), creator_alive);
+}
+
+Result<spec::Status> Container::status() const {
+  // Decided once at load: a creator that finishes later left a record this object never saw.
+  if (stored_.creating) return creator_alive_ ? spec::Status::kCreating : spec::Status::kStopped;
+  return derive_status(stored_, dir_);
 }
 
 Result<spec::State> Container::oci_state() const {

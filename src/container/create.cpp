@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <vector>
 
 #include "cruntime/base/clock.hpp"
@@ -28,6 +29,7 @@
 #include "cruntime/spec/io.hpp"
 #include "cruntime/spec/version.hpp"
 #include "cruntime/sys/fd_passing.hpp"
+#include "cruntime/sys/proc.hpp"
 #include "cruntime/sys/syscalls.hpp"
 
 namespace cruntime::container {
@@ -47,8 +49,9 @@ Result<UniqueFd> make_exec_fifo(const ContainerDir& dir) {
   return fs::open_at(dir.fd(), name, O_PATH);
 }
 
-spec::StoredState initial_state(std::string_view id, const PreparedBundle& prepared,
-                                const process::NamespacePlan& plan) {
+// The "creating" record (spec::StoredState::creating): this process stands in for the init
+// until there is one, so a reader can tell a create under way from one that was killed.
+Result<spec::StoredState> creating_state(std::string_view id, const PreparedBundle& prepared) {
   spec::StoredState stored;
   stored.oci_version = std::string(spec::kOciVersion);
   stored.id = std::string(id);
@@ -56,9 +59,23 @@ spec::StoredState initial_state(std::string_view id, const PreparedBundle& prepa
   stored.rootfs = prepared.rootfs;
   stored.created = rfc3339_now();
   if (prepared.config->annotations) stored.annotations = *prepared.config->annotations;
-  stored.own_pid_namespace = plan.has(CLONE_NEWPID);
   stored.config_path = std::string(kConfigSnapshotName);
+  stored.creating = true;
+  stored.creator_pid = ::getpid();
+  const std::optional<uint64_t> start_time = sys::process_start_time(stored.creator_pid);
+  if (!start_time) return fail_msg("read the start time of this process from /proc/self/stat");
+  stored.creator_start_time = *start_time;
   return stored;
+}
+
+// Writes the creating record with the cgroup `manager` is about to make: from here on a
+// `delete` of a create killed half-way finds that cgroup (and what runs in it) to undo.
+Result<void> record_creating(const ContainerDir& dir, spec::StoredState& stored,
+                             const cgroup::Manager& manager) {
+  stored.cgroup_path = manager.path();
+  stored.systemd_unit = manager.systemd_unit();
+  stored.systemd_user = manager.systemd_user();
+  return dir.write_state(stored);
 }
 
 rootfs::ContainerNamespaces rootfs_namespaces(const process::NamespacePlan& plan) {
@@ -69,8 +86,13 @@ rootfs::ContainerNamespaces rootfs_namespaces(const process::NamespacePlan& plan
           .pid = plan.has(CLONE_NEWPID)};
 }
 
-Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global, std::string_view id,
-                                                     const spec::Config& config) {
+// The cgroup, with its record written first (record_creating); null: rootless without cgroup
+// access, `stored` then names none.
+Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global,
+                                                     std::string_view id,
+                                                     const spec::Config& config,
+                                                     const ContainerDir& dir,
+                                                     spec::StoredState& stored) {
   const auto& linux_config = config.linux_config;
   cgroup::ManagerOptions options;
   options.id = std::string(id);
@@ -82,6 +104,10 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
     options.delegate_to = cgroup::delegation_target(config);
   }
   auto manager = CR_TRY_CTX(cgroup::make_manager(options), "cgroup");
+  // Recorded before the first mkdir: a create killed among the mkdirs of several hierarchies
+  // leaves directories that only the record leads back to. The systemd driver makes nothing
+  // before attach, and only its create() learns where a user's systemd puts the unit.
+  if (!options.systemd) CR_TRY(record_creating(dir, stored, *manager));
   if (auto created = manager->create(); !created) {
     // Asked for systemd's cgroup: no fallback to none.
     if (options.systemd) return fail(std::move(created).error().with_context("cgroup"));
@@ -94,8 +120,10 @@ Result<std::unique_ptr<cgroup::Manager>> make_cgroup(const GlobalOptions& global
     const cgroup::Layout layout = CR_TRY_CTX(cgroup::detect_layout(), "cgroup");
     CR_TRY(runs_without_cgroup(options.rootless, config, layout,
                                std::move(created).error().with_context("cgroup")));
+    stored.cgroup_path.clear();  // the final record names none; delete finds nothing to remove
     return std::unique_ptr<cgroup::Manager>();
   }
+  if (options.systemd) CR_TRY(record_creating(dir, stored, *manager));
   // Even without resources: v1 gets the default device rules.
   spec::LinuxResources none;
   auto applied =
@@ -148,7 +176,8 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   UniqueFd fifo = CR_TRY(make_exec_fifo(dir));
   if (!options.notify_socket.empty()) CR_TRY(make_notify_dir(dir.fd(), dir.path()));
   // Limits are in place before the init exists (and so before prestart hooks, which see them).
-  cgroup = CR_TRY(make_cgroup(global, id, config));  // null: rootless without cgroup access
+  spec::StoredState stored = CR_TRY(creating_state(id, prepared));
+  cgroup = CR_TRY(make_cgroup(global, id, config, dir, stored));
   rollback.add([&cgroup] {
     if (!cgroup) return;
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
@@ -159,14 +188,9 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
                                                              : process::CgroupEntry::kAttachAfterClone;
   const process::NamespacePlan plan =
       CR_TRY_CTX(process::plan_namespaces(config, entry), "config.json");
-  spec::StoredState stored = initial_state(id, prepared, plan);
-  if (cgroup) {
-    stored.cgroup_path = cgroup->path();
-    stored.systemd_unit = cgroup->systemd_unit();
-    stored.systemd_user = cgroup->systemd_user();
-    // A systemd unit's directory exists only once the init is in it: the manager delegates it.
-    if (stored.systemd_unit.empty()) CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
-  }
+  stored.own_pid_namespace = plan.has(CLONE_NEWPID);
+  // A systemd unit's directory exists only once the init is in it: the manager delegates it.
+  if (cgroup && stored.systemd_unit.empty()) CR_TRY(cgroup::delegate_cgroup(config, *cgroup));
 
   // 3. Clone the init and walk it through setup (process/sync.hpp). Id-mapped binds are built
   //    here first: mount_setattr(MOUNT_ATTR_IDMAP) needs privileges the init may not have in
@@ -200,10 +224,16 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   // Killed and reaped (ChildGuard), before the cgroup it is in is destroyed (reverse order).
   rollback.add([pid = handle->pid] { sys::ChildGuard init(pid); });
 
-  // 4. Record it. The pid file comes last: containerd reads it as soon as we exit.
+  // 4. Record it, in place of the creating record, and only then let the init wait for `start`
+  //    without us (sync.hpp kRecorded). The pid file comes last: containerd reads it as soon as
+  //    we exit.
+  stored.creating = false;
+  stored.creator_pid = 0;
+  stored.creator_start_time = 0;
   stored.init_pid = handle->pid;
   stored.init_start_time = handle->start_time;
   CR_TRY(dir.write_state(stored));
+  CR_TRY(process::confirm_recorded(*handle));
   CR_TRY(send_pidfd(options.pidfd_socket, handle->pid, "standard"));
   CR_TRY(write_pid_file(prepared.pid_file, handle->pid));
   rollback.dismiss();

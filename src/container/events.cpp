@@ -22,7 +22,8 @@ Result<void> events(const GlobalOptions& global, std::string_view id, const Even
   if (options.interval.count() <= 0) return fail_msg("--interval: must be greater than 0");
   Container container = CR_TRY(Container::load(global, id));
   const spec::StoredState& stored = container.stored();
-  if (CR_TRY(container.status()) == spec::Status::kStopped) {
+  const spec::Status status = CR_TRY(container.status());
+  if (status == spec::Status::kStopped || status == spec::Status::kCreating) {
     return fail_msg("container with id {} is not running", id);
   }
   if (stored.cgroup_path.empty()) return fail_msg("container \"{}\" has no cgroup", id);

@@ -32,6 +32,9 @@ namespace {
 Result<void> check_status(const Container& container, const ExecOptions& options) {
   spec::Status status = CR_TRY(container.status());
   if (status == spec::Status::kStopped) return fail_msg("cannot exec in a stopped container");
+  if (status == spec::Status::kCreating) {
+    return fail_msg("cannot exec in a container that is still being created");
+  }
   if (status == spec::Status::kPaused && !options.ignore_paused) {
     return fail_msg("cannot exec in a paused container (use --ignore-paused to wait for resume)");
   }

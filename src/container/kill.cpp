@@ -46,6 +46,7 @@ void thaw_if_frozen(const spec::StoredState& stored) {
 // Signal a live init; false when it is already gone.
 Result<bool> signal_init(const Container& container, int signo, bool all) {
   const spec::StoredState& stored = container.stored();
+  if (stored.init_pid <= 0) return false;  // a record of an unfinished create: no init yet
   auto pidfd = sys::pidfd_open(stored.init_pid);
   if (!pidfd) return false;
   // The pidfd pins the process; check it is still our init and not a reused pid.
@@ -75,6 +76,10 @@ Result<void> kill(const GlobalOptions& global, std::string_view id, const KillOp
   if (status == spec::Status::kStopped) {
     if (options.all) return {};  // runc: --all turns "not running" into success
     return fail_msg("container not running");
+  }
+  // No init to signal yet; its creator is not the container's (a killed create is "stopped").
+  if (status == spec::Status::kCreating) {
+    return fail_msg("container not running: it is still being created");
   }
   bool delivered = CR_TRY(signal_init(container, *signo, options.all));
   if (!delivered && !options.all) return fail_msg("container not running (no such process)");

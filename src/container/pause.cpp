@@ -45,7 +45,10 @@ Result<std::vector<pid_t>> container_pids(const GlobalOptions& global, std::stri
   Container container = CR_TRY(Container::load(global, id));
   const spec::Status status = CR_TRY(container.status());
   const spec::StoredState& stored = container.stored();
-  if (status == spec::Status::kStopped) return std::vector<pid_t>{};
+  // A container still being created has no process of its own yet (its init is the runtime's).
+  if (status == spec::Status::kStopped || status == spec::Status::kCreating) {
+    return std::vector<pid_t>{};
+  }
   // Without a cgroup (rootless, no cgroup access) the pid namespace is what bounds the
   // container; one that shares the host's has only its init to show.
   if (stored.cgroup_path.empty()) {

@@ -146,9 +146,12 @@ Result<spec::StoredState> ContainerDir::read_state() const {
   if (parsed->id != id_) {
     return in_state_file(Error::msg(fmt::format("records the id \"{}\"", parsed->id)));
   }
-  // kill(2) with pid 0 or -N signals whole process groups: never let such a value through.
-  if (parsed->init_pid <= 0) {
-    return in_state_file(Error::msg(fmt::format("invalid init pid {}", parsed->init_pid)));
+  // kill(2) with pid 0 or -N signals whole process groups: never let such a value through. A
+  // record of a create still under way (or killed) has its creator instead of an init.
+  if (parsed->creating ? parsed->creator_pid <= 0 : parsed->init_pid <= 0) {
+    return in_state_file(
+        Error::msg(fmt::format("invalid {} pid {}", parsed->creating ? "creator" : "init",
+                               parsed->creating ? parsed->creator_pid : parsed->init_pid)));
   }
   return std::move(parsed).value();
 }

@@ -225,13 +225,16 @@ Result<void> start_payload(const InitContext& context, const InitPayload& payloa
     sync.send_error(std::move(payload).error().with_context("container init"));
     _exit(1);
   }
-  // `create` exits as soon as it reads kReady, and the init must outlive it: clear the death
-  // signal first, or a fast parent exit kills us in between.
+  // `create` exits as soon as it has recorded us (kRecorded), and the init must outlive it: clear
+  // the death signal first, or a fast parent exit kills us in between.
   if (::prctl(PR_SET_PDEATHSIG, 0) != 0) {
     sync.send_error(Error::sys(errno, "prctl PR_SET_PDEATHSIG 0").with_context("container init"));
     _exit(1);
   }
   if (auto ready = sync.send(MsgType::kReady); !ready) _exit(1);
+  // EOF instead: the runtime died before it recorded our pid, and no `start`, `kill` or `delete`
+  // could find us (a cgroup-less container least of all). Exit rather than wait forever.
+  if (auto recorded = sync.expect(MsgType::kRecorded); !recorded) _exit(1);
   sync.close();
   if (!close_host_fds(context, *payload)) _exit(1);
 

@@ -160,8 +160,16 @@ Result<InitHandle> spawn_init(const InitContext& context) {
   auto start_time = sys::process_start_time(handle.pid);
   if (!start_time) return fail_msg("container init {} vanished after setup", handle.pid);
   handle.start_time = *start_time;
+  handle.sync = std::move(parent_end);
   guard.release();
   return handle;
+}
+
+Result<void> confirm_recorded(InitHandle& handle) {
+  auto sent = handle.sync.send(MsgType::kRecorded);
+  handle.sync.close();
+  if (!sent) return fail(std::move(sent).error().with_context("container init"));
+  return {};
 }
 
 }  // namespace cruntime::process

@@ -35,6 +35,7 @@ std::string_view msg_type_name(MsgType type) {
     case MsgType::kMountSourcesRequest: return "mount-sources-request";
     case MsgType::kMountSource: return "mount-source";
     case MsgType::kMountSourcesDone: return "mount-sources-done";
+    case MsgType::kRecorded: return "recorded";
   }
   return "unknown";
 }

@@ -150,6 +150,61 @@ TEST_CASE("status: a live pid with another start time is a reused pid → stoppe
   CHECK(state->pid == 0);  // never report (or later signal) the stranger
 }
 
+TEST_CASE("status: a creating record is creating while its creator lives, then stopped",
+          "[container]") {
+  TempDir tmp;
+  GlobalOptions global{tmp.path(), false};
+  auto root = StateRoot::open_or_create(tmp.path());
+  REQUIRE(root);
+  Sleeper creator;
+  auto s = stored("c", 0, 0);
+  s.creating = true;
+  s.creator_pid = creator.pid();
+  s.creator_start_time = creator.start_time();
+  s.cgroup_path = "/cruntime/c";
+  auto dir = root->create_container("c");
+  REQUIRE(dir);
+  REQUIRE(dir->write_state(s));
+
+  auto state = cruntime::container::state(global, "c");
+  REQUIRE(state);
+  CHECK(state->status == Status::kCreating);
+  CHECK(state->pid == 0);  // the creator is not the container's process
+
+  SECTION("a reused creator pid is not the creator") {
+    s.creator_start_time += 1;
+    REQUIRE(dir->write_state(s));
+    CHECK(status_of(*root, "c") == Status::kStopped);
+  }
+  SECTION("the creator died: stopped, listed, and kill says not running") {
+    creator.reap();
+    CHECK(status_of(*root, "c") == Status::kStopped);
+    auto states = cruntime::container::list(global);
+    REQUIRE(states);
+    REQUIRE(states->size() == 1);
+    CHECK((*states)[0].status == Status::kStopped);
+    CHECK((*states)[0].pid == 0);
+    auto killed = cruntime::container::kill(global, "c", {.signal = "KILL", .all = false});
+    REQUIRE_FALSE(killed);
+    CHECK(killed.error().to_string() == "container not running");
+  }
+  SECTION("the final record replaces the creating one") {
+    Sleeper init;
+    auto final_state = stored("c", init.pid(), init.start_time());
+    creator.reap();
+    REQUIRE(dir->write_state(final_state));
+    auto container = Container::load(*root, "c");
+    REQUIRE(container);
+    CHECK_FALSE(container->stored().creating);
+    CHECK(container->status().value() == Status::kRunning);
+  }
+  SECTION("kill while it is being created") {
+    auto killed = cruntime::container::kill(global, "c", {.signal = "TERM", .all = false});
+    REQUIRE_FALSE(killed);
+    CHECK(killed.error().to_string() == "container not running: it is still being created");
+  }
+}
+
 TEST_CASE("state(): errors for missing, stateless and invalid containers", "[container]") {
   TempDir tmp;
   GlobalOptions global{tmp.join("root"), false};

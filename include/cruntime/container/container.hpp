@@ -34,18 +34,22 @@ class Container {
   const ContainerDir& dir() const noexcept { return dir_; }
   ContainerDir& dir() noexcept { return dir_; }
 
-  Result<spec::Status> status() const { return derive_status(stored_, dir_); }
+  // derive_status, except for a record of an unfinished create (StoredState::creating):
+  // "creating" while its creator was alive at load, else "stopped" (the create was killed; only
+  // `delete` is left to do, which undoes what the record names).
+  Result<spec::Status> status() const;
   // The OCI state with the live status; pid is 0 when stopped, owner is left empty.
   Result<spec::State> oci_state() const;
   // The OCI state for a status the caller already knows (hooks are shown "creating"/"created").
   spec::State oci_state(spec::Status status) const;
 
  private:
-  Container(ContainerDir dir, spec::StoredState stored)
-      : dir_(std::move(dir)), stored_(std::move(stored)) {}
+  Container(ContainerDir dir, spec::StoredState stored, bool creator_alive)
+      : dir_(std::move(dir)), stored_(std::move(stored)), creator_alive_(creator_alive) {}
 
   ContainerDir dir_;
   spec::StoredState stored_;
+  bool creator_alive_ = false;  // only meaningful for a `creating` record
 };
 
 }  // namespace cruntime::container

@@ -51,13 +51,18 @@ inline spec::State init_state(const InitContext& context, spec::Status status, i
 struct InitHandle {
   pid_t pid = 0;
   uint64_t start_time = 0;
+  SyncSocket sync;  // the parent's end, for confirm_recorded
 };
 
 // Clone the init (one clone3 with the plan's namespaces), run the parent side of the protocol in
 // sync.hpp — including the prestart and createRuntime hooks and the hand-over of a seccomp notify
-// fd to linux.seccomp.listenerPath — and return once the init is blocked on the exec fifo. On
-// failure the init (and any intermediate child) is killed and reaped.
+// fd to linux.seccomp.listenerPath — and return once the init is ready (kReady). It then waits
+// for confirm_recorded, or exits when handle.sync closes first. On failure the init (and any
+// intermediate child) is killed and reaped.
 Result<InitHandle> spawn_init(const InitContext& context);
+// kRecorded: the init's pid is in state.json, so the init may wait for `start` on the exec fifo
+// and outlive this process. Closes handle.sync.
+Result<void> confirm_recorded(InitHandle& handle);
 
 // Parent-side steps shared with spawn_exec:
 // kInitPid — a child forked (CLONE_PARENT) into pending namespaces and its parent exits: reap the

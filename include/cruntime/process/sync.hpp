@@ -14,8 +14,14 @@
 //                        <-- kSeccompDone      linux.seccomp.listenerPath
 //  kHooksRequest         -->                   run prestart + createRuntime
 //                        <-- kHooksDone
-//  kReady                -->                   write state.json, exit; init blocks on the exec fifo
-//  kError{wire}          -->                   any time; terminal
+//  kReady                -->                   write state.json (the init's pid replaces the
+//                                              "creating" record, container/create.cpp)
+//                        <-- kRecorded         only now may the init outlive the runtime: it
+//                                              blocks on the exec fifo, the runtime exits.
+//                                              EOF instead (the runtime was killed before it
+//                                              recorded the init): the init exits, as nothing
+//                                              could ever find it to start or kill it
+//  kError{wire}          -->                   any time before kReady; terminal
 //
 // The same socket serves `exec` (process/exec.hpp), with a shorter exchange:
 //
@@ -58,6 +64,7 @@ enum class MsgType : uint32_t {
   kMountSourcesRequest,
   kMountSource,
   kMountSourcesDone,
+  kRecorded,
 };
 
 std::string_view msg_type_name(MsgType type);
