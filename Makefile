@@ -9,6 +9,8 @@ DEB_BUILD_DEPS = build-essential cmake pkg-config git libseccomp-dev libcap-dev 
 # sd-bus (libsystemd) for the systemd cgroup driver, as crun uses it
 DEB_BUILD_DEPS += libsystemd-dev
 DEB_TEST_DEPS = bats busybox-static jq procps util-linux iproute2
+# fault.bats (and the VM's cgroup2.bats): strace's fault injection kills cruntime at each step
+DEB_TEST_DEPS += strace
 DEB_TEST_DEPS += qemu-system-x86 cpio
 # rootless.bats: newuidmap/newgidmap (setuid helpers) for multi-range user namespace maps
 DEB_TEST_DEPS += uidmap
