@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build the initramfs (cpio newc, gzip) of the cgroup v2 test VM: busybox, bash, bats, jq and
-# setpriv from the host, the cruntime binary with its shared libraries, a busybox rootfs for the
+# Build the initramfs (cpio newc, gzip) of the cgroup v2 test VM: busybox, bash, bats, jq, setpriv
+# and strace from the host, the cruntime binary with its shared libraries, a busybox rootfs for the
 # containers, the test files, and init.sh as /init.
 #
 # Usage: build-initramfs.sh OUTPUT.cpio.gz CRUNTIME_BINARY
@@ -78,6 +78,8 @@ rm -f "$stage/usr/bin/bash" "$stage/usr/bin/jq" "$stage/usr/bin/setpriv"
 copy_program "$(command -v bash)"
 copy_program "$(command -v jq)"
 copy_program "$(command -v setpriv)"
+# strace for the fault test of cgroup2.bats (it skips without), as on the host (fault.bats).
+if command -v strace >/dev/null; then copy_program "$(command -v strace)"; fi
 bats_files="$(dpkg -L bats 2>/dev/null | grep -E '^/usr/(bin|lib|libexec)/' || true)"
 [ -n "$bats_files" ] || die "dpkg -L bats lists no files (install Debian's bats)"
 rm -f "$stage/usr/bin/bats"

@@ -294,6 +294,36 @@ userns_with_cgroup_mount() {
 	[ ! -e "$CGDIR" ] || fail "delete left $CGDIR behind"
 }
 
+# A create killed at its Nth mkdir or clone3 (strace's fault injection, swept until it completes):
+# half-way through making the cgroup, and with the cgroup whole but no init yet. The cgroup is
+# recorded before it is made, so `state` and `delete --force` work and delete removes it
+# (integration/fault.bats does this at many more steps on the host).
+@test "create killed at each cgroup step: state works, delete --force removes the cgroup" {
+	command -v strace >/dev/null || skip "no strace in this VM image"
+	local syscall n kills=0 rc
+	for syscall in mkdir clone3; do
+		for ((n = 1; n < 100; n++)); do
+			rc=0
+			strace -o /dev/null -e trace="$syscall" -e inject="$syscall:signal=KILL:when=$n" \
+				"$CRUNTIME" --root "$TEST_ROOT" --log "$CRUNTIME_LOG" create -b "$BUNDLE" ct \
+				</dev/null >/dev/null 2>&1 || rc=$?
+			[ "$rc" -eq 137 ] || break
+			kills=$((kills + 1))
+			rund cr state ct
+			[ "$status" -eq 0 ] || [[ "$stderr" == *"does not exist"* ]] ||
+				fail "$syscall $n: state: $stderr" || return 1
+			[ "$status" -ne 0 ] || [ "$(jq -r .status <<<"$output")" = stopped ] ||
+				fail "$syscall $n: state: $output" || return 1
+			rund -0 cr delete --force ct
+			[ ! -e "$CGDIR" ] || fail "$syscall $n: delete --force left $CGDIR behind" || return 1
+			[ -z "$(ls -A "$TEST_ROOT")" ] || fail "$syscall $n: state left behind" || return 1
+		done
+		[ "$rc" -eq 0 ] || fail "create failed undisturbed ($rc)" || return 1
+		rund -0 cr delete --force ct
+	done
+	[ "$kills" -gt 0 ] || fail "create was never killed"
+}
+
 # ---- devices --------------------------------------------------------------------------------
 
 # The rules of the spec come first and runc's default allowed devices (null, zero, full, tty,
