@@ -82,6 +82,10 @@ def state_seeds():
     write("state", "stored-v1", compact(v1))
     write("state", "stored-systemd", compact(dict(stored, cgroupPath="/system.slice/cruntime-fuzz.scope",
                                                   systemdUnit="cruntime-fuzz.scope", systemdUser=True)))
+    # The record of a create still under way (or killed): its creator instead of an init.
+    creating = {k: v for k, v in v1.items() if k not in ("initPid", "initStartTime")}
+    write("state", "stored-creating", compact(dict(creating, status="creating", creatorPid=4243,
+                                                   creatorStartTime=123457)))
     write("state", "oci-state", compact({"ociVersion": "1.2.0", "id": "fuzz", "status": "running", "pid": 4242,
                                          "bundle": "/run/bundle", "rootfs": "/run/bundle/rootfs",
                                          "created": "2026-01-02T03:04:05Z", "owner": ""}))
