@@ -31,8 +31,12 @@ BUILD_SAN ?= build-san
 # Seconds each fuzz target runs in `make fuzz` (CI: FUZZ_SECONDS=20).
 FUZZ_SECONDS ?= 60
 
-# bench/list_state.sh: hyperfine times the commands, crun is compared with cruntime and runc
-DEB_BENCH_DEPS = hyperfine crun
+# `make bench` (bench/): hyperfine times the commands, GNU time measures peak RSS, crun and runc
+# are compared with cruntime, podman's default seccomp profile (containers-common) makes the
+# docker-like config
+DEB_BENCH_DEPS = hyperfine time crun runc containers-common
+# The benchmark's own build: Release, as distributions ship it.
+BUILD_RELEASE ?= build-release
 
 .PHONY: all deps build test unit root integration install demo bench clean linecount fuzz fuzz-build fuzz-ci
 
@@ -96,9 +100,12 @@ install: build
 demo: build
 	bash integration/demo.sh $(BUILD)/cruntime
 
-# list/state with 100 and 1000 containers, against runc and crun (root; writes bench/results/).
-bench: build
-	bash bench/list_state.sh $(BUILD)/cruntime
+# cruntime side by side with crun, runc and the unshare+chroot floor: run, create/start/delete,
+# exec, peak RSS, binary size, list/state with 10..1000 containers (root; writes bench/results/).
+bench:
+	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake --build $(BUILD_RELEASE) -j$(JOBS) --target cruntime
+	bash bench/bench.sh $(BUILD_RELEASE)/cruntime
 
 # Files over 600 lines fail the build of `make test`; over 500 warn.
 linecount:
@@ -108,4 +115,4 @@ linecount:
 	  END { exit bad }'
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD_RELEASE)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (issue 13 §4): `list`, `list -f json` and `state ID` with 100, 500 and 1000
+# Benchmark (issue 13 §4, 14 §1): `list`, `list -f json` and `state ID` with 10, 100 and 1000
 # containers under one --root, for cruntime and, when installed, runc and crun. Not a timed
 # test: it records numbers in bench/results/<date>-list-state.md with the host facts, and the
 # cost per container (list grows linearly: each step adds the same cost per container; state
@@ -10,91 +10,30 @@
 #        BENCH_RUNS     timed runs per command (default 20; hyperfine adds 3 warm-up runs)
 #        BENCH_RUNTIMES runtimes to compare (default "cruntime runc crun"; missing ones skipped)
 #        BENCH_OUT      result file (default bench/results/<date>-list-state.md)
+#        BENCH_ROWS     also append tab-separated rows for bench/bench.sh's table to this file:
+#                       metric (list_N, state_N, list_per_ctr), "-", runtime, value (ms, us)
 # Containers are "stopped" (created, started, `true` exited): a runc or crun init waiting in
 # "created" costs several MB each, 1000 of them gigabytes. cruntime is measured "created" as
 # well, the more expensive status to derive (live init, freezer state, exec fifo).
 # Packages: hyperfine (else a plain timing loop), crun (optional); `make deps` installs both.
+# crun 1.8 refuses a hybrid cgroup host: run this in bench/cgroup_view.sh (make bench does).
 # Everything is removed at exit, also on failure or Ctrl-C: every container, its cgroups, the
 # work directory.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_name=list_state
 cruntime="$(realpath "${1:-$here/../build/cruntime}")"
-counts="${BENCH_COUNTS:-100 500 1000}"
+source "$here/lib.sh"
+counts="${BENCH_COUNTS:-10 100 1000}"
 runs="${BENCH_RUNS:-20}"
 runtimes="${BENCH_RUNTIMES:-cruntime runc crun}"
 out="${BENCH_OUT:-$here/results/$(date -u +%Y-%m-%d)-list-state.md}"
 
-die() {
-	echo "list_state: $*" >&2
-	exit 1
-}
-[ -x "$cruntime" ] || die "$cruntime is not built (run make)"
-[ "$(id -u)" = 0 ] || die "run as root (containers need namespaces, mounts and cgroups)"
-command -v jq >/dev/null || die "jq is needed"
-busybox="$(command -v busybox || true)"
-[ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "a static busybox is needed (busybox-static)"
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/cruntime-bench.XXXXXX")"
-bundle="$work/bundle"
-prefix="bench-$$"
-# The runtimes whose roots may hold containers, for the cleanup.
-declare -A roots=()
-
-binary_of() {
-	case "$1" in
-	cruntime) echo "$cruntime" ;;
-	*) command -v "$1" || true ;;
-	esac
-}
-
-# rt RUNTIME ARGS...: the runtime with its own --root under the work directory.
-rt() {
-	local name="$1"
-	shift
-	"$(binary_of "$name")" --root "${roots[$name]}" "$@"
-}
-
-# delete_all RUNTIME: delete --force every container of the runtime's root.
-delete_all() {
-	local name="$1" id
-	[ -d "${roots[$name]:-}" ] || return 0
-	for id in $(ls -A "${roots[$name]}"); do
-		rt "$name" delete --force "$id" >/dev/null 2>&1 || echo "list_state: delete $id ($name) failed" >&2
-	done
-}
-
-# cgroups_left: cgroup directories named after this run's containers, in any hierarchy.
-cgroups_left() {
-	local mnt
-	for mnt in $(awk '{ for (i = 7; $i != "-"; i++)
-		if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5 }' /proc/self/mountinfo); do
-		find "$mnt" -type d -name "$prefix-*" 2>/dev/null
-	done
-}
-
-cleanup() {
-	local name
-	trap - EXIT INT TERM
-	for name in "${!roots[@]}"; do delete_all "$name"; done
-	local left
-	left="$(cgroups_left)"
-	[ -z "$left" ] || echo "list_state: cgroups left behind: $left" >&2
-	rm -rf -- "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# One busybox bundle for every runtime and container: the config `cruntime spec` writes, with
-# `true` as the process and no terminal.
-mkdir -p "$bundle/rootfs"/{bin,etc,proc,sys,dev,tmp,root}
-cp "$(realpath "$busybox")" "$bundle/rootfs/bin/busybox"
-ln -s busybox "$bundle/rootfs/bin/true"
-"$cruntime" spec --bundle "$bundle"
-# ociVersion 1.0.2: what every runtime compared accepts (crun 1.8 refuses 1.3.0).
-jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["true"]' \
-	"$bundle/config.json" >"$bundle/c.json"
-mv "$bundle/c.json" "$bundle/config.json"
+# One bundle for every runtime and container: the minimal config of bench/configs.sh.
+make_rootfs "$work/rootfs"
+CRUNTIME="$cruntime" "$here/configs.sh" "$work" "$work/rootfs"
+bundle="$work/minimal"
 
 # fill RUNTIME STATUS FROM TO: containers FROM..TO-1 in STATUS (created or stopped).
 fill() {
@@ -164,8 +103,6 @@ for name in $runtimes; do
 done
 
 # ---- report ----------------------------------------------------------------------------------
-version_of() { "$(binary_of "$1")" --version 2>/dev/null | head -1; }
-
 # verdict RUNTIME STATUS: the marginal cost of one more container in list and list -f json
 # (the time difference between two consecutive counts divided by the containers added) for each
 # step, and state of the first container at every count. O(1) per container: the marginal
@@ -194,14 +131,9 @@ mkdir -p "$(dirname "$out")"
 	echo
 	echo "## Host"
 	echo
-	echo "- kernel: $(uname -r)"
-	echo "- cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores"
-	echo "- memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	host_facts
 	echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- cgroups: $(if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo "v2"; elif [ -d /sys/fs/cgroup/unified ]; then echo "hybrid (v1 controllers + v2 at /sys/fs/cgroup/unified)"; else echo "v1"; fi)"
 	echo "- state root file system: $(stat -f -c %T "$work")"
-	echo "- cruntime: $(version_of cruntime) ($(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown))"
-	for name in runc crun; do [ -z "$(binary_of "$name")" ] || echo "- $name: $(version_of "$name")"; done
 	for line in "${skipped[@]}"; do echo "- not measured: $line"; done
 	echo
 	echo "## Mean time per command (ms)"
@@ -225,4 +157,13 @@ mkdir -p "$(dirname "$out")"
 	done
 } >"$out"
 cat "$out"
+# The rows of bench/bench.sh's table: list and state of the first container at each count (ms),
+# and the marginal cost of one more container in list for each step (us).
+if [ -n "${BENCH_ROWS:-}" ]; then
+	printf '%s\n' "${rows[@]}" | awk -F'|' -v OFS='\t' '
+		{ s = ($2 == "stopped") ? "-" : $2 }
+		{ print "list_" $3, s, $1, $4; print "state_" $3, s, $1, $6 }
+		$1 == r && $2 == st { print "list_us_" n "-" $3, s, $1, ($4 - l) / ($3 - n) * 1000 }
+		{ r = $1; st = $2; n = $3; l = $4 }' >>"$BENCH_ROWS"
+fi
 echo "list_state: results in $out" >&2
