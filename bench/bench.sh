@@ -16,6 +16,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bench_name=bench
 cruntime="$(realpath "${1:-}")"
+# Not in /tmp: bench/cgroup_view.sh mounts a tmpfs there, which would hide the binary measured.
+work_parent=/var/tmp
 source "$here/lib.sh"
 out="${BENCH_OUT:-$here/results/$(date -u +%Y-%m-%d).md}"
 mounts_before="$(wc -l </proc/self/mountinfo)"

@@ -4,7 +4,8 @@
 #   $prefix     the prefix of every container id it makes (its cgroups carry the same name)
 #   on_exit CMD a command run at exit before $work goes, in the reverse order of registration
 #   rt NAME ... a runtime (cruntime, runc, crun) with its own --root under $work
-# The caller sets $bench_name (message prefix) and $cruntime (the binary measured) first.
+# The caller sets $bench_name (message prefix) and $cruntime (the binary measured) first, and
+# $work_parent where $work must outlive bench/cgroup_view.sh's tmpfs on /tmp.
 
 die() {
 	echo "$bench_name: $*" >&2
@@ -15,7 +16,7 @@ die() {
 command -v jq >/dev/null || die "jq is needed"
 [ -x "${cruntime:-}" ] || die "${cruntime:-cruntime} is not built (run make bench)"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/cruntime-bench.XXXXXX")"
+work="$(mktemp -d "${work_parent:-${TMPDIR:-/tmp}}/cruntime-bench.XXXXXX")"
 # Traversable by a user-namespace container's root (a host uid other than 0) to its rootfs.
 chmod 0755 "$work"
 prefix="bench-$$"
