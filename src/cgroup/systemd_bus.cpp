@@ -17,8 +17,8 @@ constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
 constexpr const char* kNoSuchUnit = "org.freedesktop.systemd1.NoSuchUnit";
 constexpr const char* kUnitExists = "org.freedesktop.systemd1.UnitExists";
 
-using Message = CHandle<sd_bus_message, &sd_bus_message_unref>;
-using Slot = CHandle<sd_bus_slot, &sd_bus_slot_unref>;
+using Message = CHandle<sd_bus_message, &unref_sd_bus_message>;
+using Slot = CHandle<sd_bus_slot, &unref_sd_bus_slot>;
 
 // An sd_bus_error that frees itself.
 class BusError {
@@ -26,10 +26,10 @@ class BusError {
   BusError() = default;
   BusError(const BusError&) = delete;
   BusError& operator=(const BusError&) = delete;
-  ~BusError() { sd_bus_error_free(&error_); }
+  ~BusError() { sd_bus_api().error_free(&error_); }
 
   sd_bus_error* get() { return &error_; }
-  bool has_name(const char* name) const { return sd_bus_error_has_name(&error_, name) != 0; }
+  bool has_name(const char* name) const { return sd_bus_api().error_has_name(&error_, name) != 0; }
   // The D-Bus error's own message where there is one ("Unit x.scope already exists."), else
   // the errno of the failed call.
   Error to_error(std::string what, int r) const {
@@ -52,12 +52,12 @@ int append_basic(sd_bus_message* m, char type, const BusValue::Basic& item) {
       [m, type](const auto& v) -> int {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::string>) {
-          return sd_bus_message_append_basic(m, type, v.c_str());
+          return sd_bus_api().message_append_basic(m, type, v.c_str());
         } else if constexpr (std::is_same_v<T, bool>) {
           const int b = v ? 1 : 0;  // sd-bus reads a 'b' as an int
-          return sd_bus_message_append_basic(m, type, &b);
+          return sd_bus_api().message_append_basic(m, type, &b);
         } else {
-          return sd_bus_message_append_basic(m, type, &v);
+          return sd_bus_api().message_append_basic(m, type, &v);
         }
       },
       item);
@@ -67,27 +67,29 @@ int append_basic(sd_bus_message* m, char type, const BusValue::Basic& item) {
 Result<void> append_property(sd_bus_message* m, const UnitProperty& property) {
   const BusValue& value = property.value;
   const std::string what = "append property " + property.name;
-  CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_STRUCT, "sv"), what));
-  CR_TRY(check(sd_bus_message_append_basic(m, SD_BUS_TYPE_STRING, property.name.c_str()), what));
+  CR_TRY(check(sd_bus_api().message_open_container(m, SD_BUS_TYPE_STRUCT, "sv"), what));
   CR_TRY(
-      check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, value.signature.c_str()), what));
+      check(sd_bus_api().message_append_basic(m, SD_BUS_TYPE_STRING, property.name.c_str()), what));
+  CR_TRY(check(sd_bus_api().message_open_container(m, SD_BUS_TYPE_VARIANT, value.signature.c_str()),
+               what));
   if (value.is_array()) {
     const std::string element(1, value.element_type());
-    CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, element.c_str()), what));
+    CR_TRY(check(sd_bus_api().message_open_container(m, SD_BUS_TYPE_ARRAY, element.c_str()), what));
   }
   for (const BusValue::Basic& item : value.items) {
     CR_TRY(check(append_basic(m, value.element_type(), item), what));
   }
-  if (value.is_array()) CR_TRY(check(sd_bus_message_close_container(m), what));
-  CR_TRY(check(sd_bus_message_close_container(m), what));
-  CR_TRY(check(sd_bus_message_close_container(m), what));
+  if (value.is_array()) CR_TRY(check(sd_bus_api().message_close_container(m), what));
+  CR_TRY(check(sd_bus_api().message_close_container(m), what));
+  CR_TRY(check(sd_bus_api().message_close_container(m), what));
   return {};
 }
 
 Result<void> append_properties(sd_bus_message* m, const std::vector<UnitProperty>& properties) {
-  CR_TRY(check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "(sv)"), "append properties"));
+  CR_TRY(check(sd_bus_api().message_open_container(m, SD_BUS_TYPE_ARRAY, "(sv)"),
+               "append properties"));
   for (const UnitProperty& property : properties) CR_TRY(append_property(m, property));
-  CR_TRY(check(sd_bus_message_close_container(m), "append properties"));
+  CR_TRY(check(sd_bus_api().message_close_container(m), "append properties"));
   return {};
 }
 
@@ -103,7 +105,7 @@ int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error* /*error*/) {
   const char* path = nullptr;
   const char* unit = nullptr;
   const char* result = nullptr;
-  if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0) return 0;
+  if (sd_bus_api().message_read(m, "uoss", &id, &path, &unit, &result) < 0) return 0;
   auto* wait = static_cast<JobWait*>(userdata);
   if (!wait->path.empty() && wait->path == path) {
     wait->removed = true;
@@ -126,16 +128,18 @@ int parse_systemd_version(std::string_view text) {
 }
 
 Result<SystemdBus> SystemdBus::connect_system() {
+  const SdBusApi* api = CR_TRY(load_sd_bus());
   sd_bus* bus = nullptr;
-  if (int r = sd_bus_open_system(&bus); r < 0) {
+  if (int r = api->open_system(&bus); r < 0) {
     return fail(Error::sys(-r, "connect to the system bus"));
   }
   return SystemdBus(bus);
 }
 
 Result<SystemdBus> SystemdBus::connect_user() {
+  const SdBusApi* api = CR_TRY(load_sd_bus());
   sd_bus* bus = nullptr;
-  if (int r = sd_bus_open_user(&bus); r < 0) {
+  if (int r = api->open_user(&bus); r < 0) {
     return fail(Error::sys(
         -r, "connect to the user bus ($DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus)"));
   }
@@ -145,8 +149,8 @@ Result<SystemdBus> SystemdBus::connect_user() {
 Result<std::string> SystemdBus::manager_string(const char* property) {
   BusError error;
   char* text = nullptr;
-  const int r = sd_bus_get_property_string(bus_.get(), kService, kObject, kManager, property,
-                                           error.get(), &text);
+  const int r = sd_bus_api().get_property_string(bus_.get(), kService, kObject, kManager, property,
+                                                 error.get(), &text);
   if (r < 0) return fail(error.to_error(fmt::format("read systemd's {}", property), r));
   std::string out(text);
   std::free(text);  // NOLINT: sd-bus hands out malloc'd strings
@@ -167,33 +171,35 @@ Result<void> SystemdBus::run_job(const char* method, const std::string& unit,
   // JobRemoved to the client that queued the job even without Subscribe().
   JobWait wait;
   sd_bus_slot* raw_slot = nullptr;
-  CR_TRY(check(sd_bus_match_signal_async(bus_.get(), &raw_slot, kService, kObject, kManager,
-                                         "JobRemoved", on_job_removed, nullptr, &wait),
+  CR_TRY(check(sd_bus_api().match_signal_async(bus_.get(), &raw_slot, kService, kObject, kManager,
+                                               "JobRemoved", on_job_removed, nullptr, &wait),
                "watch systemd's JobRemoved signal"));
   const Slot slot(raw_slot);
   sd_bus_message* raw = nullptr;
   CR_TRY(check(
-      sd_bus_message_new_method_call(bus_.get(), &raw, kService, kObject, kManager, method), what));
+      sd_bus_api().message_new_method_call(bus_.get(), &raw, kService, kObject, kManager, method),
+      what));
   const Message call(raw);
-  CR_TRY(check(sd_bus_message_append(call.get(), "ss", unit.c_str(), "replace"), what));
+  CR_TRY(check(sd_bus_api().message_append(call.get(), "ss", unit.c_str(), "replace"), what));
   if (properties != nullptr) {
     CR_TRY_CTX(append_properties(call.get(), *properties), "{}", what);
-    CR_TRY(check(sd_bus_message_append(call.get(), "a(sa(sv))", 0), what));  // no auxiliary units
+    CR_TRY(check(sd_bus_api().message_append(call.get(), "a(sa(sv))", 0),
+                 what));  // no auxiliary units
   }
   BusError error;
   sd_bus_message* raw_reply = nullptr;
-  if (int r = sd_bus_call(bus_.get(), call.get(), 0, error.get(), &raw_reply); r < 0) {
+  if (int r = sd_bus_api().call(bus_.get(), call.get(), 0, error.get(), &raw_reply); r < 0) {
     if (error_name != nullptr && error.get()->name != nullptr) *error_name = error.get()->name;
     return fail(error.to_error(what, r));
   }
   const Message reply(raw_reply);
   const char* job = nullptr;
-  CR_TRY(check(sd_bus_message_read(reply.get(), "o", &job), what));
+  CR_TRY(check(sd_bus_api().message_read(reply.get(), "o", &job), what));
   wait.path = job;
 
   const auto deadline = std::chrono::steady_clock::now() + kSystemdJobTimeout;
   while (!wait.removed) {
-    const int processed = sd_bus_process(bus_.get(), nullptr);
+    const int processed = sd_bus_api().process(bus_.get(), nullptr);
     CR_TRY(check(processed, what));
     if (processed > 0) continue;
     const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -202,7 +208,7 @@ Result<void> SystemdBus::run_job(const char* method, const std::string& unit,
       return fail_msg("{}: systemd did not finish the job within {} s", what,
                       kSystemdJobTimeout.count());
     }
-    CR_TRY(check(sd_bus_wait(bus_.get(), static_cast<uint64_t>(left.count())), what));
+    CR_TRY(check(sd_bus_api().wait(bus_.get(), static_cast<uint64_t>(left.count())), what));
   }
   if (wait.result != "done") return fail_msg("{}: systemd's job ended \"{}\"", what, wait.result);
   return {};
@@ -232,14 +238,14 @@ Result<void> SystemdBus::set_unit_properties(const std::string& unit,
                                              const std::vector<UnitProperty>& properties) {
   const std::string what = "SetUnitProperties " + unit;
   sd_bus_message* raw = nullptr;
-  CR_TRY(check(sd_bus_message_new_method_call(bus_.get(), &raw, kService, kObject, kManager,
-                                              "SetUnitProperties"),
+  CR_TRY(check(sd_bus_api().message_new_method_call(bus_.get(), &raw, kService, kObject, kManager,
+                                                    "SetUnitProperties"),
                what));
   const Message call(raw);
-  CR_TRY(check(sd_bus_message_append(call.get(), "sb", unit.c_str(), 1), what));
+  CR_TRY(check(sd_bus_api().message_append(call.get(), "sb", unit.c_str(), 1), what));
   CR_TRY_CTX(append_properties(call.get(), properties), "{}", what);
   BusError error;
-  if (int r = sd_bus_call(bus_.get(), call.get(), 0, error.get(), nullptr); r < 0) {
+  if (int r = sd_bus_api().call(bus_.get(), call.get(), 0, error.get(), nullptr); r < 0) {
     return fail(error.to_error(what, r));
   }
   return {};
@@ -254,8 +260,8 @@ Result<void> SystemdBus::stop_unit(const std::string& unit) {
 
 Result<void> SystemdBus::reset_failed_unit(const std::string& unit) {
   BusError error;
-  const int r = sd_bus_call_method(bus_.get(), kService, kObject, kManager, "ResetFailedUnit",
-                                   error.get(), nullptr, "s", unit.c_str());
+  const int r = sd_bus_api().call_method(bus_.get(), kService, kObject, kManager, "ResetFailedUnit",
+                                         error.get(), nullptr, "s", unit.c_str());
   if (r < 0 && !error.has_name(kNoSuchUnit)) {
     return fail(error.to_error("ResetFailedUnit " + unit, r));
   }

@@ -6,10 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include <systemd/sd-bus.h>
-
 #include "cruntime/base/error.hpp"
 #include "cruntime/base/unique_fd.hpp"
+#include "cruntime/cgroup/sd_bus_api.hpp"
 #include "cruntime/cgroup/systemd_value.hpp"
 
 namespace cruntime::cgroup {
@@ -54,7 +53,7 @@ class SystemdBus {
   Result<void> run_job(const char* method, const std::string& unit,
                        const std::vector<UnitProperty>* properties, std::string* error_name);
 
-  CHandle<sd_bus, &sd_bus_flush_close_unref> bus_;
+  CHandle<sd_bus, &close_sd_bus> bus_;
 };
 
 // The number a systemd Version starts with: "252.38-1~deb12u1" → 252, "v245.4-1.fc32" → 245
