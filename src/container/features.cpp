@@ -79,6 +79,8 @@ spec::LinuxFeatures linux_features() {
   memory_policy.modes = spec::names_of(spec::memory_policy_mode_table());
   memory_policy.flags = spec::names_of(spec::memory_policy_flag_table());
   linux_features.memory_policy = memory_policy;
+  // linux.netDevices: moved in over rtnetlink during create (process/net_devices.cpp).
+  linux_features.net_devices = spec::EnabledFeature{true};
   // The host's LSMs, not what the build could do (unlike runc's constant true): create refuses a
   // profile or label the host cannot apply, so a caller deciding from features must see that.
   const security::LsmSupport lsm = security::host_lsm_support();

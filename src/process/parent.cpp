@@ -14,6 +14,7 @@
 #include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/mount_sources.hpp"
+#include "cruntime/process/net_devices.hpp"
 #include "cruntime/process/oom_score.hpp"
 #include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
@@ -78,6 +79,8 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         }));
         break;
       case MsgType::kHooksRequest:
+        // The devices first: prestart hooks (CNI plugins among them) see the container's network.
+        CR_TRY(move_net_devices(*context.config, guard.get()));
         CR_TRY(run_create_hooks(context, guard.get()));
         CR_TRY(sync.send(MsgType::kHooksDone));
         break;

@@ -12,7 +12,8 @@
 //                        <-- kMountSourcesDone
 //  kSeccompFd + fd       -->                   only with a notify action: parent sends the fd to
 //                        <-- kSeccompDone      linux.seccomp.listenerPath
-//  kHooksRequest         -->                   run prestart + createRuntime
+//  kHooksRequest         -->                   move linux.netDevices in, run prestart +
+//                                              createRuntime
 //                        <-- kHooksDone
 //  kReady                -->                   write state.json (the init's pid replaces the
 //                                              "creating" record, container/create.cpp)
