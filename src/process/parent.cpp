@@ -170,8 +170,13 @@ Result<InitHandle> spawn_init(const InitContext& context) {
 
 Result<void> confirm_recorded(InitHandle& handle) {
   auto sent = handle.sync.send(MsgType::kRecorded);
-  handle.sync.close();
   if (!sent) return fail(std::move(sent).error().with_context("container init"));
+  // Its end closes last (child.cpp): after this EOF the init holds nothing of the host, so a
+  // caller that inspects it once create has returned sees what it keeps while it waits.
+  auto last = handle.sync.recv_or_eof();
+  handle.sync.close();
+  if (!last) return fail(std::move(last).error().with_context("container init"));
+  if (*last) return fail_msg("sync: unexpected {} from the init", msg_type_name((*last)->type));
   return {};
 }
 
