@@ -65,7 +65,7 @@ wait_link_gone() {
 	ip link add "$HOST_END" type veth peer name "$MOVED"
 	update_config ".linux.netDevices = {\"$MOVED\": {}}"
 	rund -0 cr run -b "$BUNDLE" ct
-	[ "$(echo $output)" = "lo $MOVED" ] || fail "links: $output"
+	[ "$(echo $output)" = "$MOVED lo" ] || fail "links: $output"
 	assert_nothing_left
 }
 

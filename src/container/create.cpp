@@ -156,6 +156,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   CR_TRY(check_terminal(config, options));
   if (config.process) CR_TRY(check_additional_gids(::geteuid(), config.process->user));
   CR_TRY(check_idmapped_mounts(::geteuid(), config));
+  CR_TRY(check_intel_rdt(config));
   if (config.linux_config && config.linux_config->memory_policy) {
     CR_TRY_CTX(process::check_memory_policy_on_host(*config.linux_config->memory_policy),
                "linux.memoryPolicy");

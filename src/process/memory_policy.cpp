@@ -25,8 +25,8 @@ constexpr unsigned kBitsPerLong = sizeof(unsigned long) * CHAR_BIT;
 constexpr const char* kOnlineNodesPath = "/sys/devices/system/node/online";
 
 bool has_flag(const spec::MemoryPolicy& policy, std::string_view flag) {
-  return policy.flags && std::find(policy.flags->begin(), policy.flags->end(), flag) !=
-                             policy.flags->end();
+  return policy.flags &&
+         std::find(policy.flags->begin(), policy.flags->end(), flag) != policy.flags->end();
 }
 
 Result<std::vector<unsigned>> policy_nodes(const spec::MemoryPolicy& policy) {

@@ -115,10 +115,18 @@ Result<void> move_one(NetlinkSocket& host, NetlinkSocket& inside, const Namespac
   }
   const std::vector<SavedAddress> addresses = CR_TRY(permanent_global_addresses(host, index));
   std::set<int> before;
-  for (const auto& [existing, name] : CR_TRY(links(inside))) before.insert(existing);
+  for (const auto& [existing, name] : CR_TRY(links(inside))) {
+    before.insert(existing);
+    // Checked first: the kernel moves the device under its own name and renames it only then,
+    // so a clash found by the rename would leave the device moved (and gone with the namespace).
+    if (name == new_name && new_name.find('%') == std::string::npos) {
+      return fail_msg("name: the container's network namespace already has a device {}",
+                      new_name);
+    }
+  }
 
-  // One request moves and renames: the kernel takes IFLA_IFNAME as the name in the target
-  // namespace (a "%d" pattern there too), so the host's namespace never sees the new name.
+  // One request moves and renames (IFLA_IFNAME: the name in the target namespace, a "%d"
+  // pattern too), so the host's namespace never sees the new name.
   ifinfomsg move_header{};
   move_header.ifi_index = index;
   NetlinkRequest move(RTM_NEWLINK, 0, &move_header, sizeof move_header);
