@@ -41,6 +41,8 @@ wait_link_gone() {
 }
 
 @test "netDevices: the device is moved, renamed, up and keeps its address; gone with the container" {
+	# What features claims is what this test shows working.
+	cr features | jq -e '.linux.netDevices.enabled == true' >/dev/null || fail "features: netDevices"
 	update_config ".linux.netDevices = {\"$MOVED\": {\"name\": \"eth9\"}}"
 	set_args sleep 1000
 	rund -0 cr run -d -b "$BUNDLE" ct
