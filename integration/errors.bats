@@ -120,6 +120,22 @@ bad_config_text() {
 	bad_config '.linux.timeOffsets = {"monotonic": {"secs": 1}}' timeOffsets
 }
 
+@test "fields cruntime cannot apply are refused, never ignored" {
+	# features does not claim what create refuses.
+	cr features | jq -e '.linux.intelRdt == null' >/dev/null || fail "features claims intelRdt"
+	if [ "$(stat -f -c %T /sys/fs/resctrl 2>/dev/null)" = resctrl ]; then
+		bad_config '.linux.intelRdt = {"closID": "c1"}' \
+			"linux.intelRdt: not implemented yet: cruntime cannot apply resctrl settings"
+	else
+		bad_config '.linux.intelRdt = {"closID": "c1"}' \
+			"cruntime: linux.intelRdt: resctrl is not mounted at /sys/fs/resctrl"
+	fi
+	bad_config '.process.commandLine = "cmd.exe /c dir"' \
+		"process.commandLine: is for Windows containers only; on Linux use process.args"
+	bad_config '.linux.resources.memory.useHierarchy = false' \
+		"linux.resources.memory.useHierarchy: false cannot be applied"
+}
+
 @test "an unknown capability name is only a warning: the container runs" {
 	update_config '.process.capabilities.bounding += ["CAP_BOGUS"]
 		| .process.capabilities.effective += ["CAP_BOGUS"]'

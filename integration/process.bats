@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # config.json `process` (cli-contract §12.1, §8.4, §8.5) checked from inside a busybox container:
 # args, env, cwd, user, umask, rlimits, capabilities, noNewPrivileges, oomScoreAdj, hostname,
-# sysctl, stdio and the fds the container gets (security.md promise 3).
+# sysctl, stdio and the fds the container gets (security.md promise 3); linux.personality and
+# linux.memoryPolicy, set in the process as well.
 
 load helpers
 load lifecycle_helpers
@@ -357,4 +358,94 @@ run_cat_status() {
 	set_args sh -c 'grep Cpus_allowed_list /proc/self/status'
 	rund -0 cr run -b "$BUNDLE" ct
 	[ "$output" = "Cpus_allowed_list:	$cpu" ]
+}
+
+# requires_numa: the kernel has NUMA support (a node directory and numa_maps).
+requires_numa() {
+	[ -e /sys/devices/system/node/node0 ] && [ -e /proc/self/numa_maps ] ||
+		skip "this kernel has no NUMA support (no node0 or numa_maps)"
+}
+
+@test "memoryPolicy: the init and an exec'd process run under the policy (numa_maps)" {
+	requires_numa
+	# numa_maps' second field is the policy of each mapping: the task policy for all of them.
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0"}'
+	set_args sh -c 'cut -d" " -f2 /proc/self/numa_maps | sort -u'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "bind:0" ] || fail "run: $output"
+
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0",
+		"flags": ["MPOL_F_STATIC_NODES"]}'
+	set_args sleep 1000
+	rund -0 cr run -d -b "$BUNDLE" ct
+	rund -0 cr exec ct sh -c 'cut -d" " -f2 /proc/self/numa_maps | sort -u'
+	[ "$output" = "interleave=static:0" ] || fail "exec: $output"
+	rund -0 cr delete --force ct
+
+	# Without the field the kernel's default stays.
+	update_config 'del(.linux.memoryPolicy)'
+	set_args sh -c 'cut -d" " -f2 /proc/self/numa_maps | sort -u'
+	rund -0 cr run -b "$BUNDLE" ct
+	[ "$output" = "default" ] || fail "no policy: $output"
+}
+
+@test "memoryPolicy: a node that is not online, or an invalid mode, is one line and nothing is left" {
+	requires_numa
+	local online
+	online="$(cat /sys/devices/system/node/online)"
+	snapshot_host
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1023"}'
+	rund -1 cr run -b "$BUNDLE" ct
+	assert_one_error_line \
+		"cruntime: linux.memoryPolicy: nodes: node 1023 is not online on this host (online: $online)"
+	assert_nothing_left
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1024"}'
+	rund -1 cr run -b "$BUNDLE" ct
+	assert_one_error_line "node 1024 is too large (at most 1023)"
+	assert_nothing_left
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_SOMETIMES"}'
+	rund -1 cr run -b "$BUNDLE" ct
+	assert_one_error_line "linux.memoryPolicy.mode"
+	assert_nothing_left
+	# The kernel refuses MPOL_F_NUMA_BALANCING with MPOL_INTERLEAVE: the init's error.
+	update_config '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0",
+		"flags": ["MPOL_F_NUMA_BALANCING"]}'
+	rund -1 cr run -b "$BUNDLE" ct
+	assert_one_error_line "linux.memoryPolicy: set_mempolicy: Invalid argument (EINVAL)"
+	assert_nothing_left
+}
+
+@test "memoryPolicy: every mode and flag that features lists is applied" {
+	requires_numa
+	local features mode flag want
+	features="$(cr features)"
+	# numa_maps' name of each mode with node 0 (mm/mempolicy.c policy_modes).
+	declare -A shown=([MPOL_DEFAULT]=default [MPOL_LOCAL]=local [MPOL_PREFERRED]=prefer:0
+		[MPOL_BIND]=bind:0 [MPOL_INTERLEAVE]=interleave:0 [MPOL_PREFERRED_MANY]="prefer (many):0"
+		[MPOL_WEIGHTED_INTERLEAVE]="weighted interleave:0")
+	[ "$(jq -c '.linux.memoryPolicy.modes | sort' <<<"$features")" = \
+		"$(printf '%s\n' "${!shown[@]}" | jq -Rsc 'split("\n")[:-1] | sort')" ] ||
+		fail "features lists other modes: $features"
+	set_args head -n1 /proc/self/numa_maps
+	for mode in $(jq -r '.linux.memoryPolicy.modes[]' <<<"$features"); do
+		case "$mode" in
+		MPOL_DEFAULT | MPOL_LOCAL) update_config ".linux.memoryPolicy = {\"mode\": \"$mode\"}" ;;
+		*) update_config ".linux.memoryPolicy = {\"mode\": \"$mode\", \"nodes\": \"0\"}" ;;
+		esac
+		if [ "$mode" = MPOL_WEIGHTED_INTERLEAVE ] && ! kernel_at_least 6 9; then
+			rund -1 cr run -b "$BUNDLE" ct # older kernels refuse it (EINVAL)
+			continue
+		fi
+		rund -0 cr run -b "$BUNDLE" ct
+		[[ "$output" == *" ${shown[$mode]} "* ]] || fail "$mode: $output"
+	done
+	declare -A flags=([MPOL_F_STATIC_NODES]="bind=static:0" [MPOL_F_RELATIVE_NODES]="bind=relative:0"
+		[MPOL_F_NUMA_BALANCING]="bind=balancing:0")
+	for flag in $(jq -r '.linux.memoryPolicy.flags[]' <<<"$features"); do
+		want="${flags[$flag]:-}"
+		[ -n "$want" ] || fail "features lists an untested flag $flag"
+		update_config ".linux.memoryPolicy = {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": [\"$flag\"]}"
+		rund -0 cr run -b "$BUNDLE" ct
+		[[ "$output" == *" $want "* ]] || fail "$flag: $output"
+	done
 }

@@ -198,6 +198,10 @@ void check_hooks(const Hooks& hooks, Problems& out) {
 
 }  // namespace
 
+std::string member_path(std::string_view base, std::string_view key) {
+  return detail::member(base, key);
+}
+
 std::vector<Problem> validate(const Config& config) {
   Problems out;
   const detail::NamespaceIndex ns(config);

@@ -24,11 +24,6 @@ constexpr int64_t kMaxMinor = (1 << 20) - 1;
 constexpr size_t kMaxIfName = 15;
 constexpr uint32_t kNanosPerSecond = 1000000000;
 
-constexpr std::array<std::string_view, 7> kMemoryPolicyModes = {
-    "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
-    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL"};
-constexpr std::array<std::string_view, 3> kMemoryPolicyFlags = {
-    "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"};
 
 void check_namespaces(const std::vector<Namespace>& list, Problems& out) {
   for (size_t i = 0; i < list.size(); ++i) {
@@ -185,7 +180,7 @@ void check_intel_rdt(const IntelRdt& rdt, Problems& out) {
 void check_memory_policy(const MemoryPolicy& policy, Problems& out) {
   const std::string base = "linux.memoryPolicy";
   const std::string nodes = policy.nodes.value_or("");
-  const bool mode_known = in_table(kMemoryPolicyModes, policy.mode);
+  const bool mode_known = memory_policy_mode(policy.mode).has_value();
   const bool takes_no_nodes = policy.mode == "MPOL_DEFAULT" || policy.mode == "MPOL_LOCAL";
   if (!mode_known) out.add(base + ".mode", "unknown memory policy mode " + quote(policy.mode));
   if (!is_valid_id_list(nodes)) {
@@ -200,7 +195,7 @@ void check_memory_policy(const MemoryPolicy& policy, Problems& out) {
   bool relative = false;
   for (size_t i = 0; i < policy.flags->size(); ++i) {
     const std::string& flag = (*policy.flags)[i];
-    if (!in_table(kMemoryPolicyFlags, flag)) {
+    if (!memory_policy_flag(flag)) {
       out.add(at(base + ".flags", i), "unknown memory policy flag " + quote(flag));
     }
     is_static = is_static || flag == "MPOL_F_STATIC_NODES";

@@ -146,6 +146,10 @@ void check_user(const User& user, Problems& out) {
 
 void check_process(const Process& process, Problems& out) {
   check_args(process, out);
+  // Windows only (config.md): a Linux runtime runs `args`, and must not look as if it ran this.
+  if (process.command_line) {
+    out.add("process.commandLine", "is for Windows containers only; on Linux use process.args");
+  }
   require_absolute(out, "process.cwd", process.cwd);
   if (process.env) check_env(*process.env, "process.env", out);
   check_user(process.user, out);

@@ -60,6 +60,12 @@ void check_memory(const MemoryResources& memory, Problems& out) {
   check_limit(memory.limit, base + ".limit", out);
   check_limit(memory.reservation, base + ".reservation", out);
   check_limit(memory.swap, base + ".swap", out);
+  // The kernel always accounts memory hierarchically (v1's memory.use_hierarchy is fixed at 1;
+  // v2 has no other mode): true is what happens anyway, false cannot be applied.
+  if (memory.use_hierarchy == false) {
+    out.add(base + ".useHierarchy",
+            "false cannot be applied: the kernel always accounts memory hierarchically");
+  }
   const int64_t limit = memory.limit.value_or(0);
   const int64_t swap = memory.swap.value_or(0);
   if (swap > 0 && limit == 0) {

@@ -23,6 +23,7 @@
 #include "cruntime/container/prepare_bundle.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
+#include "cruntime/process/memory_policy.hpp"
 #include "cruntime/process/userns_fd.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
 #include "cruntime/security/lsm.hpp"
@@ -155,6 +156,11 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   CR_TRY(check_terminal(config, options));
   if (config.process) CR_TRY(check_additional_gids(::geteuid(), config.process->user));
   CR_TRY(check_idmapped_mounts(::geteuid(), config));
+  CR_TRY(check_intel_rdt(config));
+  if (config.linux_config && config.linux_config->memory_policy) {
+    CR_TRY_CTX(process::check_memory_policy_on_host(*config.linux_config->memory_policy),
+               "linux.memoryPolicy");
+  }
   UniqueFd console;
   if (!options.console_socket.empty()) {
     console = CR_TRY_CTX(sys::connect_unix(options.console_socket), "--console-socket");

@@ -20,6 +20,7 @@
 #include "cruntime/security/lsm.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/spec/linux.hpp"
+#include "cruntime/spec/linux_names.hpp"
 #include "cruntime/spec/process_names.hpp"
 #include "cruntime/spec/version.hpp"
 
@@ -72,6 +73,14 @@ spec::LinuxFeatures linux_features() {
   spec::MountExtensionsFeatures mount_extensions;
   mount_extensions.idmap = spec::EnabledFeature{true};
   linux_features.mount_extensions = mount_extensions;
+  // linux.memoryPolicy: set_mempolicy in the init and in exec'd processes
+  // (process/memory_policy.cpp), every mode and flag of the spec's table.
+  spec::MemoryPolicyFeatures memory_policy;
+  memory_policy.modes = spec::names_of(spec::memory_policy_mode_table());
+  memory_policy.flags = spec::names_of(spec::memory_policy_flag_table());
+  linux_features.memory_policy = memory_policy;
+  // linux.netDevices: moved in over rtnetlink during create (process/net_devices.cpp).
+  linux_features.net_devices = spec::EnabledFeature{true};
   // The host's LSMs, not what the build could do (unlike runc's constant true): create refuses a
   // profile or label the host cannot apply, so a caller deciding from features must see that.
   const security::LsmSupport lsm = security::host_lsm_support();

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,17 @@ Result<std::string> resolve_rootfs(const spec::Config& config, const std::string
 }
 
 }  // namespace
+
+Result<void> check_intel_rdt(const spec::Config& config) {
+  if (!config.linux_config || !config.linux_config->intel_rdt) return {};
+  constexpr long kResctrlMagic = 0x7655821;  // RDTGROUP_SUPER_MAGIC, include/uapi/linux/magic.h
+  struct statfs resctrl{};
+  if (::statfs("/sys/fs/resctrl", &resctrl) != 0 || resctrl.f_type != kResctrlMagic) {
+    return fail_msg("linux.intelRdt: resctrl is not mounted at /sys/fs/resctrl (this host has "
+                    "no Intel RDT or AMD QoS, or it is not mounted)");
+  }
+  return fail_msg("linux.intelRdt: not implemented yet: cruntime cannot apply resctrl settings");
+}
 
 bool wants_terminal(const spec::Config& config) {
   return config.process && config.process->terminal.value_or(false);

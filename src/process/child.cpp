@@ -194,10 +194,11 @@ Result<UniqueFd> wait_for_start(const InitContext& context, const InitPayload& p
 }
 
 // Before waiting: nothing but stdio, the preserved fds, the fifo and the /proc handle stays
-// open — not the --log file, the state root or any other fd the runtime had at clone.
-Result<void> close_host_fds(const InitContext& context, const InitPayload& payload) {
+// open — not the --log file, the state root or any other fd the runtime had at clone. The sync
+// socket too, for the last exchange (run_init closes it).
+Result<void> close_host_fds(const InitContext& context, const InitPayload& payload, int sync_fd) {
   log::close_file();
-  return sys::close_fds_except({context.exec_fifo, payload.proc.get()},
+  return sys::close_fds_except({context.exec_fifo, payload.proc.get(), sync_fd},
                                static_cast<unsigned>(3 + context.preserve_fds));
 }
 
@@ -231,12 +232,14 @@ Result<void> start_payload(const InitContext& context, const InitPayload& payloa
     sync.send_error(Error::sys(errno, "prctl PR_SET_PDEATHSIG 0").with_context("container init"));
     _exit(1);
   }
+  // Closed before kReady, so that once `create` returns the init holds nothing of the host but
+  // the sync socket, and `create` returns only once that is closed too (confirm_recorded).
+  if (!close_host_fds(context, *payload, sync.fd())) _exit(1);
   if (auto ready = sync.send(MsgType::kReady); !ready) _exit(1);
   // EOF instead: the runtime died before it recorded our pid, and no `start`, `kill` or `delete`
   // could find us (a cgroup-less container least of all). Exit rather than wait forever.
   if (auto recorded = sync.expect(MsgType::kRecorded); !recorded) _exit(1);
   sync.close();
-  if (!close_host_fds(context, *payload)) _exit(1);
 
   auto fifo = wait_for_start(context, *payload);
   if (!fifo) _exit(1);

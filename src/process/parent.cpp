@@ -14,6 +14,7 @@
 #include "cruntime/process/idmap.hpp"
 #include "cruntime/process/init.hpp"
 #include "cruntime/process/mount_sources.hpp"
+#include "cruntime/process/net_devices.hpp"
 #include "cruntime/process/oom_score.hpp"
 #include "cruntime/security/seccomp_listener.hpp"
 #include "cruntime/spec/io.hpp"
@@ -78,6 +79,8 @@ Result<bool> serve(SyncSocket& sync, sys::ChildGuard& guard, const InitContext& 
         }));
         break;
       case MsgType::kHooksRequest:
+        // The devices first: prestart hooks (CNI plugins among them) see the container's network.
+        CR_TRY(move_net_devices(*context.config, guard.get()));
         CR_TRY(run_create_hooks(context, guard.get()));
         CR_TRY(sync.send(MsgType::kHooksDone));
         break;
@@ -167,8 +170,13 @@ Result<InitHandle> spawn_init(const InitContext& context) {
 
 Result<void> confirm_recorded(InitHandle& handle) {
   auto sent = handle.sync.send(MsgType::kRecorded);
-  handle.sync.close();
   if (!sent) return fail(std::move(sent).error().with_context("container init"));
+  // Its end closes last (child.cpp): after this EOF the init holds nothing of the host, so a
+  // caller that inspects it once create has returned sees what it keeps while it waits.
+  auto last = handle.sync.recv_or_eof();
+  handle.sync.close();
+  if (!last) return fail(std::move(last).error().with_context("container init"));
+  if (*last) return fail_msg("sync: unexpected {} from the init", msg_type_name((*last)->type));
   return {};
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cruntime/process/environment.hpp"
+#include "cruntime/process/memory_policy.hpp"
 #include "cruntime/process/rlimits.hpp"
 #include "cruntime/process/scheduling.hpp"
 #include "cruntime/security/capabilities.hpp"
@@ -69,6 +70,11 @@ Result<void> apply_process_limits(const spec::Config& config, const spec::Proces
   }
   if (config.linux_config && config.linux_config->personality) {
     CR_TRY_CTX(apply_personality(*config.linux_config->personality), "linux.personality");
+  }
+  if (config.linux_config && config.linux_config->memory_policy) {
+    const MemoryPolicyCall call =
+        CR_TRY_CTX(plan_memory_policy(*config.linux_config->memory_policy), "linux.memoryPolicy");
+    CR_TRY_CTX(apply_memory_policy(call), "linux.memoryPolicy");
   }
   return {};
 }

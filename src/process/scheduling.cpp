@@ -44,13 +44,19 @@ constexpr int kIoprioMaxLevel = 7;
 // Far above any real machine (x86_64 MAXSMP is 8192), low enough to bound the mask we build.
 constexpr unsigned kMaxCpu = 65535;
 
-Result<unsigned> parse_cpu(std::string_view text, std::string_view list) {
+Result<unsigned> parse_list_number(std::string_view text, std::string_view list,
+                                   std::string_view what, unsigned max) {
   const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
                                                    [](char c) { return c >= '0' && c <= '9'; });
-  std::optional<unsigned> cpu = digits ? strings::parse_int<unsigned>(text) : std::nullopt;
-  if (!cpu) return fail_msg("invalid cpu list \"{}\": \"{}\" is not a cpu number", list, text);
-  if (*cpu > kMaxCpu) return fail_msg("invalid cpu list \"{}\": cpu {} is too large", list, *cpu);
-  return *cpu;
+  std::optional<unsigned> number = digits ? strings::parse_int<unsigned>(text) : std::nullopt;
+  if (!number) {
+    return fail_msg("invalid {} list \"{}\": \"{}\" is not a {} number", what, list, text, what);
+  }
+  if (*number > max) {
+    return fail_msg("invalid {} list \"{}\": {} {} is too large (at most {})", what, list, what,
+                    *number, max);
+  }
+  return *number;
 }
 
 }  // namespace
@@ -112,22 +118,28 @@ Result<void> apply_personality(const spec::Personality& personality) {
   return {};
 }
 
-Result<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
-  if (list.empty()) return fail_msg("invalid cpu list \"\": empty");
-  std::vector<unsigned> cpus;
+Result<std::vector<unsigned>> parse_number_list(std::string_view list, std::string_view what,
+                                                unsigned max) {
+  if (list.empty()) return fail_msg("invalid {} list \"\": empty", what);
+  std::vector<unsigned> numbers;
   for (const std::string& item : strings::split(list, ',')) {
     const size_t dash = item.find('-');
-    const unsigned low = CR_TRY(parse_cpu(std::string_view(item).substr(0, dash), list));
+    const std::string_view text(item);
+    const unsigned low = CR_TRY(parse_list_number(text.substr(0, dash), list, what, max));
     unsigned high = low;
     if (dash != std::string::npos) {
-      high = CR_TRY(parse_cpu(std::string_view(item).substr(dash + 1), list));
+      high = CR_TRY(parse_list_number(text.substr(dash + 1), list, what, max));
     }
-    if (high < low) return fail_msg("invalid cpu list \"{}\": range {} is reversed", list, item);
-    for (unsigned cpu = low; cpu <= high; ++cpu) cpus.push_back(cpu);
+    if (high < low) return fail_msg("invalid {} list \"{}\": range {} is reversed", what, list, item);
+    for (unsigned number = low; number <= high; ++number) numbers.push_back(number);
   }
-  std::sort(cpus.begin(), cpus.end());
-  cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
-  return cpus;
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  return numbers;
+}
+
+Result<std::vector<unsigned>> parse_cpu_list(std::string_view list) {
+  return parse_number_list(list, "cpu", kMaxCpu);
 }
 
 Result<void> apply_cpu_affinity(const spec::ExecCPUAffinity& affinity) {

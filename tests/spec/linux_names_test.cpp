@@ -39,6 +39,20 @@ TEST_CASE("personality_domain: LINUX and LINUX32 only", "[spec]") {
   CHECK_FALSE(spec::personality_domain("LINUX64"));
 }
 
+TEST_CASE("memory policy modes and flags: the kernel's values", "[spec]") {
+  REQUIRE(spec::memory_policy_mode_table().size() == 7);
+  CHECK(spec::memory_policy_mode("MPOL_DEFAULT") == 0);
+  CHECK(spec::memory_policy_mode("MPOL_BIND") == 2);
+  CHECK(spec::memory_policy_mode("MPOL_PREFERRED_MANY") == 5);
+  CHECK(spec::memory_policy_mode("MPOL_WEIGHTED_INTERLEAVE") == 6);
+  CHECK_FALSE(spec::memory_policy_mode("MPOL_MAX"));
+  REQUIRE(spec::memory_policy_flag_table().size() == 3);
+  CHECK(spec::memory_policy_flag("MPOL_F_STATIC_NODES") == (1 << 15));
+  CHECK(spec::memory_policy_flag("MPOL_F_RELATIVE_NODES") == (1 << 14));
+  CHECK(spec::memory_policy_flag("MPOL_F_NUMA_BALANCING") == (1 << 13));
+  CHECK_FALSE(spec::memory_policy_flag("MPOL_F_NODE"));
+}
+
 TEST_CASE("namespace types: the one table lists all eight, and every name round-trips", "[spec]") {
   const auto& types = spec::namespace_types();
   CHECK(types.size() == 8);

@@ -91,6 +91,8 @@ TEST_CASE("validate: uid=/gid= of a new filesystem must be mapped by a new user 
 TEST_CASE("validate: bad process args, cwd, env, user", "[spec]") {
   check_bad_cases({
       {R"({"process": {"args": []}})", "process.args", "must contain at least one entry"},
+      {R"({"process": {"commandLine": "cmd.exe /c dir"}})", "process.commandLine",
+       "is for Windows containers only; on Linux use process.args"},
       {R"({"process": {"args": null}})", "process.args", "must contain at least one entry"},
       {R"({"process": {"args": ["", "-c"]}})", "process.args[0]", "must not be empty"},
       {R"({"process": {"cwd": "tmp"}})", "process.cwd", R"(must be an absolute path, got "tmp")"},

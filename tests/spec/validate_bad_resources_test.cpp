@@ -37,6 +37,8 @@ TEST_CASE("validate: bad linux.resources devices and memory", "[spec]") {
        "must be at least memory.limit (1048576), got 1024 (swap is the memory+swap total)"},
       {resources(R"("memory": {"swap": 1048576})"), "linux.resources.memory.swap",
        "needs memory.limit as well (swap is the memory+swap total)"},
+      {resources(R"("memory": {"useHierarchy": false})"), "linux.resources.memory.useHierarchy",
+       "false cannot be applied: the kernel always accounts memory hierarchically"},
       {resources(R"("memory": {"limit": -2})"), "linux.resources.memory.limit",
        "must be -1 (unlimited) or a byte count, got -2"},
       {resources(R"("memory": {"swappiness": 101})"), "linux.resources.memory.swappiness",

@@ -61,7 +61,8 @@ struct InitHandle {
 // intermediate child) is killed and reaped.
 Result<InitHandle> spawn_init(const InitContext& context);
 // kRecorded: the init's pid is in state.json, so the init may wait for `start` on the exec fifo
-// and outlive this process. Closes handle.sync.
+// and outlive this process. Returns once the init has closed its end of handle.sync (its last
+// fd of the host), and closes ours.
 Result<void> confirm_recorded(InitHandle& handle);
 
 // Parent-side steps shared with spawn_exec:

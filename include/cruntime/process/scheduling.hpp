@@ -18,8 +18,12 @@ Result<void> apply_personality(const spec::Personality& personality);
 // The `final` set, else `initial`, for the init.
 Result<void> apply_cpu_affinity(const spec::ExecCPUAffinity& affinity);
 
-// A cpu list as in cpuset(7) "0-3,7": sorted, without duplicates. Strict: decimal numbers,
-// ranges low-high with low <= high, no spaces or empty items.
+// A list as in cpuset(7) "0-3,7" (cpus, memory nodes): sorted, without duplicates. Strict:
+// decimal numbers up to `max`, ranges low-high with low <= high, no spaces or empty items.
+// `what` names the numbers in errors ("cpu", "node").
+Result<std::vector<unsigned>> parse_number_list(std::string_view list, std::string_view what,
+                                                unsigned max);
+// parse_number_list for cpus, up to 65535.
 Result<std::vector<unsigned>> parse_cpu_list(std::string_view list);
 
 }  // namespace cruntime::process

@@ -12,12 +12,15 @@
 //                        <-- kMountSourcesDone
 //  kSeccompFd + fd       -->                   only with a notify action: parent sends the fd to
 //                        <-- kSeccompDone      linux.seccomp.listenerPath
-//  kHooksRequest         -->                   run prestart + createRuntime
+//  kHooksRequest         -->                   move linux.netDevices in, run prestart +
+//                                              createRuntime
 //                        <-- kHooksDone
 //  kReady                -->                   write state.json (the init's pid replaces the
 //                                              "creating" record, container/create.cpp)
 //                        <-- kRecorded         only now may the init outlive the runtime: it
-//                                              blocks on the exec fifo, the runtime exits.
+//                                              closes the socket (its other host fds went
+//                                              before kReady) and blocks on the exec fifo; the
+//                                              runtime exits after that EOF.
 //                                              EOF instead (the runtime was killed before it
 //                                              recorded the init): the init exits, as nothing
 //                                              could ever find it to start or kill it

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cruntime/base/error.hpp"
@@ -14,6 +15,10 @@ struct Problem {
   std::string message;  // `unknown namespace type "foo"`
   bool operator==(const Problem&) const = default;
 };
+
+// A member of a JSON object in the paths problems name: "linux.netDevices.eth0" for identifiers,
+// `linux.netDevices["veth-a"]` otherwise (for errors the core reports about the same fields).
+std::string member_path(std::string_view base, std::string_view key);
 
 // All problems found, in document order; empty when the config is valid. Document order is the
 // section order of config.md then config-linux.md (the member order of the model structs).
