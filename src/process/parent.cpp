@@ -148,13 +148,14 @@ Result<InitHandle> spawn_init(const InitContext& context) {
   sys::ChildGuard guard(clone.pid);
   child_end.close();
 
-  auto served = [&]() -> Result<bool> {
+  // The socket is a parameter: clang before 16 cannot capture a structured binding.
+  auto served = [&](SyncSocket& sync) -> Result<bool> {
     if (context.plan.clone_flags & CLONE_NEWUSER) CR_TRY(write_maps_for(clone.pid, context));
     CR_TRY(write_oom_score_adj(clone.pid, *context.config));
     if (attach) CR_TRY_CTX(context.cgroup->attach(clone.pid), "cgroup");
-    CR_TRY(parent_end.send(MsgType::kParentReady));
-    return serve(parent_end, guard, context);
-  }();
+    CR_TRY(sync.send(MsgType::kParentReady));
+    return serve(sync, guard, context);
+  }(parent_end);
   if (!served) return fail(describe_death(std::move(served).error(), guard));
   if (!*served) return fail(describe_death(std::nullopt, guard));
 
