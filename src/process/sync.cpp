@@ -50,10 +50,11 @@ Result<std::pair<SyncSocket, SyncSocket>> SyncSocket::make_pair() {
 
 Result<void> SyncSocket::send(MsgType type, std::string_view payload, std::span<const int> fds) {
   if (payload.size() > kMaxPayload) return fail_msg("sync: {} payload too large", msg_type_name(type));
-  std::string buf(sizeof(Header) + payload.size(), '\0');
   Header header{static_cast<uint32_t>(type), static_cast<uint32_t>(payload.size())};
+  std::string buf(sizeof header, '\0');
   std::memcpy(buf.data(), &header, sizeof header);
-  std::memcpy(buf.data() + sizeof header, payload.data(), payload.size());
+  // Appended, not memcpy'd: an empty payload ({}) has a null data(), which memcpy must not get.
+  buf += payload;
   CR_TRY_CTX(sys::send_with_fds(fd_.get(), buf, fds), "sync: send {}", msg_type_name(type));
   return {};
 }
