@@ -11,6 +11,9 @@ INTEGRATION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # fail, update_config, cr, rund, set_args, run_sh, status_of: shared with the VM suite.
 # shellcheck source-path=SCRIPTDIR
 source "$INTEGRATION_DIR/common.bash"
+# sanitizer_mark, sanitizer_check, sanitizer_env, sanitizer_collect: reports of the sanitizer build.
+# shellcheck source-path=SCRIPTDIR
+source "$INTEGRATION_DIR/sanitizer.bash"
 # CTest sets CRUNTIME to the built binary; by hand the default is ../build/cruntime.
 CRUNTIME="${CRUNTIME:-$INTEGRATION_DIR/../build/cruntime}"
 CRUNTIME="$(realpath -m "$CRUNTIME")"
@@ -62,6 +65,7 @@ common_setup() {
 	PID_LIST="$BATS_TEST_TMPDIR/pids"
 	mkdir -m 0700 "$TEST_ROOT"
 	: >"$PID_LIST"
+	sanitizer_mark
 	# Commands that write to the cwd (spec) must never write into the source tree.
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
@@ -111,6 +115,7 @@ common_teardown() {
 			rc=1
 		fi
 	fi
+	sanitizer_check || rc=1
 	return "$rc"
 }
 

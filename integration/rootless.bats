@@ -22,6 +22,8 @@ setup_file() {
 	export RL_USER RL_UID
 	cp "$CRUNTIME" "$RL_DIR/cruntime"
 	chmod 0755 "$RL_DIR/cruntime"
+	# The sanitizer build's reports of the user's processes (as_user), collected by teardown.
+	mkdir -m 1777 "$RL_DIR/sanitizer"
 	# Subordinate ids for the newuidmap/newgidmap cases at the end of the file: test_user_add
 	# granted one range of TEST_USER_SUBIDS uids and gids, which userdel removes with the user.
 	RL_GID="$(id -g "$RL_USER")"
@@ -35,6 +37,7 @@ teardown_file() {
 	# Whatever a failed test left: the user's containers go with the user's processes.
 	local rc=0
 	test_user_del || rc=1
+	sanitizer_collect "$RL_DIR/sanitizer"
 	rm -rf "${RL_DIR:?}"
 	return "$rc"
 }
@@ -60,15 +63,19 @@ teardown() {
 	[ -n "${RL_USER:-}" ] && [ -n "${RL_ID:-}" ] || return 0
 	as_user cruntime delete --force "$RL_ID" >/dev/null 2>&1 || true
 	rm -rf "${BUNDLE:?}"
+	sanitizer_collect "$RL_DIR/sanitizer"
+	sanitizer_check
 }
 
 # as_user CMD ARGS...: CMD (cruntime = the copied binary) as the test user, in the bundle, with
-# its own XDG_RUNTIME_DIR, under a timeout.
+# its own XDG_RUNTIME_DIR (and, in the sanitizer build, its reports in $RL_DIR/sanitizer), under
+# a timeout.
 as_user() {
-	local cmd="$1"
+	local cmd="$1" sanitizer=()
 	shift
 	[ "$cmd" = cruntime ] && cmd="$RL_DIR/cruntime"
-	(cd "$BUNDLE" && runuser -u "$RL_USER" -- env -i PATH=/usr/bin:/bin HOME=/ \
+	mapfile -t sanitizer < <(sanitizer_env "$RL_DIR/sanitizer")
+	(cd "$BUNDLE" && runuser -u "$RL_USER" -- env -i PATH=/usr/bin:/bin HOME=/ "${sanitizer[@]}" \
 		XDG_RUNTIME_DIR="$RL_DIR/xdg" timeout -k 5 60 "$cmd" "$@")
 }
 

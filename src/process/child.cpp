@@ -11,6 +11,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
+#include "cruntime/base/sanitizer.hpp"
 #include "cruntime/process/child_namespaces.hpp"
 #include "cruntime/process/hooks.hpp"
 #include "cruntime/process/init.hpp"
@@ -198,6 +199,7 @@ Result<UniqueFd> wait_for_start(const InitContext& context, const InitPayload& p
 // socket too, for the last exchange (run_init closes it).
 Result<void> close_host_fds(const InitContext& context, const InitPayload& payload, int sync_fd) {
   log::close_file();
+  sanitizer::release_report_file();  // a host file too: later reports go to the init's stderr
   return sys::close_fds_except({context.exec_fifo, payload.proc.get(), sync_fd},
                                static_cast<unsigned>(3 + context.preserve_fds));
 }

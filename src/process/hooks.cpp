@@ -16,6 +16,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/base/log.hpp"
+#include "cruntime/base/sanitizer.hpp"
 #include "cruntime/base/strings.hpp"
 #include "cruntime/base/unique_fd.hpp"
 #include "cruntime/sys/signals.hpp"
@@ -82,6 +83,7 @@ ExecPlan make_plan(const spec::Hook& hook, const std::string& cwd,
 // The forked child: only async-signal-safe calls, and it never returns.
 [[noreturn]] void exec_child(const ExecPlan& plan, int stdin_fd, int out_fd,
                              int report_fd) noexcept {
+  sanitizer::adopt_report_file();
   // `run` blocks the signals it forwards and the mask survives execve: give the hook a clean one.
   sigset_t none;
   sigemptyset(&none);
@@ -242,6 +244,7 @@ Result<HookRun> spawn_and_wait(const spec::Hook& hook, std::string_view state_js
   CR_TRY(set_nonblocking(in.write.get()));
   CR_TRY(set_nonblocking(out.read.get()));
   std::fflush(nullptr);
+  sanitizer::share_report_file();
   pid_t pid = ::fork();
   if (pid < 0) return fail(Error::sys(errno, "fork"));
   if (pid == 0) exec_child(plan, in.read.get(), out.write.get(), report.write.get());

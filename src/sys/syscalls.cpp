@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <csignal>
 
+#include "cruntime/base/sanitizer.hpp"
+
 namespace cruntime::sys {
 
 Result<CloneResult> clone3(uint64_t flags, int cgroup_fd) {
@@ -26,8 +28,11 @@ Result<CloneResult> clone3(uint64_t flags, int cgroup_fd) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = static_cast<uint64_t>(cgroup_fd);
   }
+  // Every child we create runs our code, often in other namespaces: see base/sanitizer.hpp.
+  sanitizer::share_report_file();
   long rc = ::syscall(SYS_clone3, &args, sizeof args);
   if (rc < 0) return fail(Error::sys(errno, "clone3"));
+  if (rc == 0) sanitizer::adopt_report_file();
   CloneResult result;
   result.pid = static_cast<pid_t>(rc);
   if (rc > 0) result.pidfd.reset(pidfd);
