@@ -11,7 +11,8 @@
 # Every process is `true`, without a terminal; ociVersion 1.0.2, which all runtimes accept.
 #
 # usage: bench/configs.sh DIR ROOTFS     (needs jq; the seccomp profile from podman's
-#        containers-common package, else the docker bundle is not written and a note says so)
+#        golang-github-containers-common package, else the docker bundle is not written and a
+#        note says so)
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: $0 DIR ROOTFS" >&2; exit 2; }
@@ -37,7 +38,7 @@ jq '.linux.namespaces += [{ type: "user" }]
 	"$dir/minimal/config.json" >"$dir/userns/config.json"
 
 if [ ! -r "$profile" ]; then
-	echo "configs: $profile not found (Debian: containers-common), no docker-like bundle" >&2
+	echo "configs: $profile not found (Debian: golang-github-containers-common), no docker-like bundle" >&2
 	exit 0
 fi
 case "$(uname -m)" in
