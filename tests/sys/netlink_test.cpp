@@ -28,7 +28,9 @@ TEST_CASE("NetlinkRequest: header, padded family header and attributes", "[sys]"
   CHECK(header.nlmsg_flags == (NLM_F_REQUEST | NLM_F_CREATE));
   CHECK(header.nlmsg_seq == 5);
 
-  const auto attributes = sys::netlink_attributes(bytes.substr(NLMSG_HDRLEN), sizeof family);
+  // The views point into the body: it must outlive them (a temporary substr did not: ASan).
+  const std::string body = bytes.substr(NLMSG_HDRLEN);
+  const auto attributes = sys::netlink_attributes(body, sizeof family);
   REQUIRE(attributes.size() == 2);
   CHECK(attributes[0].first == IFLA_IFNAME);
   CHECK(attributes[0].second == std::string("eth9\0", 5));

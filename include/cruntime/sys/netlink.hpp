@@ -37,7 +37,8 @@ struct NetlinkMessage {
   std::string body;
 };
 
-// The rtattrs after a family header of `header_size` bytes in `body`: type → payload.
+// The rtattrs after a family header of `header_size` bytes in `body`: type → payload, views
+// into `body` (which must outlive them).
 std::vector<std::pair<uint16_t, std::string_view>> netlink_attributes(std::string_view body,
                                                                       size_t header_size);
 
