@@ -183,7 +183,7 @@ NOT_IMPLEMENTED=(checkpoint restore)
 		[ -z "$output" ] || fail "$cmd wrote to stdout: $output"
 	done
 	# None of them left anything in the state root.
-	[ -z "$(ls -A "$TEST_ROOT")" ]
+	[ -z "$(state_entries "$TEST_ROOT")" ]
 }
 
 @test "--log-format json writes one valid JSON record for a failing command" {

@@ -19,6 +19,13 @@ update_config() {
 	mv "$file.new" "$file"
 }
 
+# state_entries DIR: what DIR (a state root) holds besides the runtime's seccomp program cache
+# ('@seccomp-cache', kept across containers on purpose), one name per line: empty once every
+# container is gone.
+state_entries() {
+	ls -A "$1" | grep -vx '@seccomp-cache' || true
+}
+
 # cr ARGS...: cruntime with this test's --root/--log, killed after $LC_TIMEOUT seconds. When the
 # test set LC_TAG (lifecycle_helpers.bash), it is put in cruntime's environment only (the test
 # shell does not export it), so a process that still carries it after cruntime returned is a

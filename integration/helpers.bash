@@ -104,6 +104,8 @@ common_teardown() {
 	dump_debug_info
 	kill_started_processes || rc=1
 	if [ -d "${TEST_ROOT:-}" ]; then
+		# The seccomp program cache is the runtime's own, not a container: removed with the root.
+		rm -rf "$TEST_ROOT/@seccomp-cache"
 		for entry in "$TEST_ROOT"/* "$TEST_ROOT"/.[!.]*; do
 			[ -e "$entry" ] || [ -L "$entry" ] || continue
 			id="${entry##*/}"

@@ -288,7 +288,7 @@ teardown() { lc_teardown; }
 	rund -1 cr create -b "$other" ct
 	assert_one_error_line "container with given ID already exists"
 	[ "$(cr state ct)" = "$before" ]
-	[ "$(ls -A "$TEST_ROOT")" = ct ]
+	[ "$(state_entries "$TEST_ROOT")" = ct ]
 
 	rund -0 cr start ct
 	wait_for_file "$SHARED/marker"

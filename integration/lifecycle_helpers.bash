@@ -108,14 +108,14 @@ mounts_changed() {
 snapshot_host() {
 	SNAP_MOUNTS="$(wc -l </proc/self/mountinfo)"
 	SNAP_MOUNTINFO="$(cut -d' ' -f5- /proc/self/mountinfo | sort)"
-	SNAP_ROOT="$(ls -A "$TEST_ROOT")"
+	SNAP_ROOT="$(state_entries "$TEST_ROOT")"
 }
 
 # assert_nothing_left: after a failed command — no new state dir, nothing in `list -q`, no
 # runtime process of this test alive, no mount under the test dir, mount count unchanged.
 assert_nothing_left() {
 	local now leaked
-	[ "$(ls -A "$TEST_ROOT")" = "$SNAP_ROOT" ] ||
+	[ "$(state_entries "$TEST_ROOT")" = "$SNAP_ROOT" ] ||
 		fail "state root changed: $(ls -la "$TEST_ROOT")" || return 1
 	now="$(cr list -q)" || fail "list -q failed" || return 1
 	[ -z "$now" ] || fail "list -q shows: $now" || return 1

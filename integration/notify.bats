@@ -177,7 +177,7 @@ ready_on_go_args() {
 	rund -0 cr delete ct2
 	[ -z "$(received)" ] || fail "relayed without READY: $(received)"
 	[ -z "$(leaked_processes)" ] || fail "runtime processes left: $(leaked_processes)"
-	[ -z "$(ls -A "$TEST_ROOT")" ]
+	[ -z "$(state_entries "$TEST_ROOT")" ]
 }
 
 @test "foreground run: MAINPID is the runtime's own pid; the exit status is the container's" {

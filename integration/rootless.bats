@@ -97,7 +97,7 @@ rl_run() {
 	# 0700 plus the sticky bit, which keeps the XDG base directory spec's periodic cleanup off it.
 	[ "$(stat -c %a "$RL_DIR/xdg/cruntime")" = 1700 ]
 	[ "$(stat -c %U "$RL_DIR/xdg/cruntime")" = "$RL_USER" ]
-	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ] || fail "left in the state root: $(ls -A "$RL_DIR/xdg/cruntime")"
+	[ -z "$(state_entries "$RL_DIR/xdg/cruntime")" ] || fail "left in the state root: $(state_entries "$RL_DIR/xdg/cruntime")"
 }
 
 @test "rootless run -d, list, state, exec, kill, delete as the user" {
@@ -147,7 +147,7 @@ rl_run() {
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
 	[[ "$stderr" == "cruntime: linux.resources: rootless, and no cgroup can be created"* ]] ||
 		fail "stderr: $stderr"
-	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ]
+	[ -z "$(state_entries "$RL_DIR/xdg/cruntime")" ]
 	# Zombies do not count: an earlier test's killed container waits there for the host's init
 	# to reap it (a detached container's init is reparented to it).
 	local left
@@ -251,7 +251,7 @@ rl_wait_status() {
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
 	[[ "$stderr" == "cruntime: "*"mounts[$index].options: \"gid=5\": gid 5 is not mapped by linux.gidMappings"* ]] ||
 		fail "stderr: $stderr"
-	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ]
+	[ -z "$(state_entries "$RL_DIR/xdg/cruntime")" ]
 	# `spec --rootless` leaves gid= out, and that runs.
 	update_config '(.mounts[] | select(.type == "devpts") | .options) -= ["gid=5"]'
 	rl_run -0 run "$RL_ID"
@@ -357,7 +357,7 @@ rl_requires_subids() {
 # of earlier tests' detached containers wait for the host's init, see above).
 rl_nothing_left() {
 	local state left
-	state="$(ls -A "$RL_DIR/xdg/cruntime" 2>/dev/null)"
+	state="$(state_entries "$RL_DIR/xdg/cruntime" 2>/dev/null)"
 	[ -z "$state" ] || fail "left in the state root: $state"
 	left="$(ps -u "$RL_USER" -o stat=,pid=,args= | awk '$1 !~ /^Z/')"
 	[ -z "$left" ] || fail "processes left: $left"
@@ -482,7 +482,7 @@ host_ids() {
 	rmdir "$src"
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
 	[[ "$stderr" == "cruntime: mounts[$index].options: id-mapped mounts need root: "* ]] || fail "stderr: $stderr"
-	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ]
+	[ -z "$(state_entries "$RL_DIR/xdg/cruntime")" ]
 }
 
 @test "root in a user namespace it does not own is rootless: v1 device rules it may not write are skipped, limits still apply" {

@@ -258,3 +258,47 @@ seccomp_rule() {
 	wait "$listener" || rc=$?
 	[ "$rc" -eq 0 ] || fail "listener exited $rc: $(cat "$BATS_TEST_TMPDIR/listener.out")"
 }
+
+# issue 14: the runtime compiles a profile once; later creates and execs load the stored program.
+@test "the compiled program is cached under the state root, reused by run and exec, rebuilt when damaged" {
+	add_probe
+	local profile cache files want
+	profile="$(jq -c .linux.seccomp "$BATS_TEST_DIRNAME/../tests/data/spec/good/containerd-cri.json")"
+	update_config ".linux.seccomp = $profile"
+	set_args sh -c 'syscall-probe 1000 clone3 getcpu'
+	want="$(printf '1000=38\nclone3=38\ngetcpu=1')"
+	cache="$TEST_ROOT/@seccomp-cache"
+
+	CRUNTIME_DEBUG=1 rund -0 cr run -b "$BUNDLE" first
+	[ "$output" = "$want" ] || fail "stdout: $output; stderr: $stderr"
+	files=("$cache"/*)
+	[ "${#files[@]}" -eq 1 ] || fail "cache holds: ${files[*]}"
+	[ "$(stat -c %a "$cache")" = 700 ]
+	[ "$(stat -c %a "${files[0]}")" = 600 ]
+	! grep -q 'program from @seccomp-cache' "$CRUNTIME_LOG" || fail "first run read a cache"
+	# The cache directory is not a container.
+	rund -0 cr list -q
+	[ -z "$output" ]
+
+	# A second run and an exec load the stored program: same effect inside.
+	: >"$CRUNTIME_LOG"
+	CRUNTIME_DEBUG=1 rund -0 cr run -b "$BUNDLE" second
+	[ "$output" = "$want" ] || fail "stdout: $output; stderr: $stderr"
+	grep -q 'program from @seccomp-cache' "$CRUNTIME_LOG" || fail "not read from the cache: $(cat "$CRUNTIME_LOG")"
+	set_args sleep 1000
+	rund -0 cr run -d -b "$BUNDLE" ct
+	: >"$CRUNTIME_LOG"
+	CRUNTIME_DEBUG=1 rund -0 cr exec ct syscall-probe 1000 clone3 getcpu
+	[ "$output" = "$want" ] || fail "exec stdout: $output; stderr: $stderr"
+	grep -q 'program from @seccomp-cache' "$CRUNTIME_LOG" || fail "exec compiled again: $(cat "$CRUNTIME_LOG")"
+	rund -0 cr delete --force ct
+
+	# A damaged (torn) file is not loaded: compiled again, the same effect, the file replaced.
+	truncate -s 100 "${files[0]}"
+	set_args sh -c 'syscall-probe 1000 clone3 getcpu'
+	: >"$CRUNTIME_LOG"
+	CRUNTIME_DEBUG=1 rund -0 cr run -b "$BUNDLE" third
+	[ "$output" = "$want" ] || fail "stdout: $output; stderr: $stderr"
+	! grep -q 'program from @seccomp-cache' "$CRUNTIME_LOG" || fail "a torn file was used"
+	[ "$(stat -c %s "${files[0]}")" -gt 100 ] || fail "the torn file was not replaced"
+}

@@ -117,7 +117,7 @@ exec_label() {
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one line: $stderr"
 	[[ "$stderr" == *'process.apparmorProfile: AppArmor profile "cruntime-test-not-loaded" is not loaded'* ]] ||
 		fail "stderr: $stderr"
-	[ -z "$(ls -A "$TEST_ROOT")" ] || fail "state left: $(ls -A "$TEST_ROOT")"
+	[ -z "$(state_entries "$TEST_ROOT")" ] || fail "state left: $(state_entries "$TEST_ROOT")"
 	[ ! -d "$CGDIR" ] || fail "cgroup left: $CGDIR"
 	# The same for exec into a running container.
 	update_config 'del(.process.apparmorProfile)'

@@ -283,7 +283,7 @@ inside() {
 	rund -1 crs create -b "$BUNDLE" ct
 	! unit_loaded "$UNIT" || fail "unit left after a failed hook"
 	[ ! -d "$CGDIR" ] || fail "$CGDIR left"
-	[ -z "$(ls -A "$TEST_ROOT")" ] || fail "state left: $(ls -A "$TEST_ROOT")"
+	[ -z "$(state_entries "$TEST_ROOT")" ] || fail "state left: $(state_entries "$TEST_ROOT")"
 	# Bad cgroupsPath for the driver: one line naming the field.
 	update_config 'del(.hooks) | .linux.cgroupsPath = "/not/systemd"'
 	rund -1 crs create -b "$BUNDLE" ct

@@ -106,7 +106,7 @@ teardown() { vm_teardown; }
 	[ "$status" -eq 1 ] || fail "create exited $status, expected 1: $stderr"
 	[[ "$stderr" == *"cpuset.cpus"* ]] || fail "stderr does not name cpuset.cpus: $stderr"
 	[ ! -e "$CGDIR" ] || fail "cgroup $CGDIR left behind"
-	[ -z "$(ls -A "$TEST_ROOT")" ] || fail "state left behind: $(ls -A "$TEST_ROOT")"
+	[ -z "$(state_entries "$TEST_ROOT")" ] || fail "state left behind: $(state_entries "$TEST_ROOT")"
 }
 
 # ---- pids -----------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ userns_with_cgroup_mount() {
 				fail "$syscall $n: state: $output" || return 1
 			rund -0 cr delete --force ct
 			[ ! -e "$CGDIR" ] || fail "$syscall $n: delete --force left $CGDIR behind" || return 1
-			[ -z "$(ls -A "$TEST_ROOT")" ] || fail "$syscall $n: state left behind" || return 1
+			[ -z "$(state_entries "$TEST_ROOT")" ] || fail "$syscall $n: state left behind" || return 1
 		done
 		[ "$rc" -eq 0 ] || fail "create failed undisturbed ($rc)" || return 1
 		rund -0 cr delete --force ct

@@ -42,6 +42,8 @@ std::string dump_config(const Config& config, int indent) {
   return dump_json(to_ojson(config), indent < 0 ? -1 : indent);
 }
 
+std::string dump_seccomp(const Seccomp& seccomp) { return dump_json(to_ojson(seccomp), -1); }
+
 std::string dump_config_tabs(const Config& config) { return dump_json(to_ojson(config), 1, '\t'); }
 
 std::string dump_state(const State& state, int indent) {

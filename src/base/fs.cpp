@@ -72,7 +72,7 @@ Result<void> write_all(int fd, std::string_view data) {
 }
 
 Result<void> write_file_atomic_at(int dir_fd, const std::string& name, std::string_view data,
-                                  mode_t mode) {
+                                  mode_t mode, Durability durability) {
   std::string tmp = fmt::format(".{}.tmp-{}", name, getpid());
   constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
   int fd = ::openat(dir_fd, tmp.c_str(), kFlags, mode);
@@ -87,7 +87,7 @@ Result<void> write_file_atomic_at(int dir_fd, const std::string& name, std::stri
     cleanup_tmp();
     return fail(std::move(r).error().with_context(fmt::format("write {}", tmp)));
   }
-  if (::fsync(fd) != 0) {
+  if (durability == Durability::kSync && ::fsync(fd) != 0) {
     int err = errno;
     cleanup_tmp();
     return fail(Error::sys(err, fmt::format("fsync {}", tmp)));

@@ -1,6 +1,7 @@
 // `create`: reserve the id, snapshot the config, clone the init, run the create-time hooks,
 // record the state. Any failure undoes everything (security.md promise 6).
 #include "cruntime/container/create.hpp"
+#include "cruntime/container/seccomp_program.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -168,6 +169,9 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
 
   // 2. Reserve the id; from here on every step is undone on failure.
   StateRoot root = CR_TRY(StateRoot::open_or_create(global.root));
+  // Built here, before anything of the container exists, so a profile libseccomp refuses leaves
+  // nothing to undo; the init only loads it.
+  const std::optional<security::SeccompProgram> seccomp = CR_TRY(build_container_seccomp(config, root));
   ContainerDir dir = CR_TRY(root.create_container(id));
   std::unique_ptr<cgroup::Manager> cgroup;  // declared before the Rollback that destroys it
   Rollback rollback;
@@ -205,6 +209,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
       CR_TRY(process::prepare_idmapped_mounts(config, prepared.bundle));
   process::InitContext context;
   context.config = &config;
+  context.seccomp = seccomp ? &*seccomp : nullptr;
   context.plan = plan;
   context.rootfs = {prepared.rootfs, prepared.bundle, rootfs_namespaces(plan), options.no_pivot};
   for (const UniqueFd& tree : idmapped) context.rootfs.idmapped_trees.push_back(tree.get());

@@ -10,6 +10,7 @@
 
 #include "cruntime/base/fs.hpp"
 #include "cruntime/container/exec_cgroup.hpp"
+#include "cruntime/container/seccomp_program.hpp"
 #include "cruntime/container/exec_process.hpp"
 #include "cruntime/container/foreground.hpp"
 #include "cruntime/container/lifecycle.hpp"
@@ -104,6 +105,7 @@ Result<UniqueFd> open_init(const Container& container) {
 // Everything the exec'd process needs, opened and checked by the runtime before the clone.
 struct Prepared {
   spec::Config config;  // the snapshot taken at create: seccomp, personality
+  std::optional<security::SeccompProgram> seccomp;  // its linux.seccomp, built
   spec::Process process;
   UniqueFd init_pidfd;
   UniqueFd root;  // the init's root when the container shares our mount namespace
@@ -112,11 +114,13 @@ struct Prepared {
   UniqueFd console;
 };
 
-Result<Prepared> prepare(const Container& container, const ExecOptions& options) {
+Result<Prepared> prepare(const std::string& root, const Container& container,
+                         const ExecOptions& options) {
   CR_TRY(check_status(container, options));
   Prepared prepared;
   prepared.config = CR_TRY(load_snapshot(container));
   prepared.process = CR_TRY(exec_process(container, options));
+  prepared.seccomp = CR_TRY(build_container_seccomp(prepared.config, CR_TRY(StateRoot::open(root))));
   CR_TRY(check_additional_gids(::geteuid(), prepared.process.user));
   CR_TRY(check_lsm_labels(prepared.process, security::host_lsm_support()));
   CR_TRY(check_terminal(prepared.process, options));
@@ -148,7 +152,7 @@ process::ExecCallbacks make_callbacks(const Container& container, const Prepared
 
 Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOptions& options) {
   Container container = CR_TRY(Container::load(global, id));
-  Prepared prepared = CR_TRY(prepare(container, options));
+  Prepared prepared = CR_TRY(prepare(global.root, container, options));
   bool foreground = !options.detach;
   if (foreground && !options.no_subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return fail(Error::sys(errno, "prctl PR_SET_CHILD_SUBREAPER"));
@@ -165,6 +169,7 @@ Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOpt
   process::ExecContext context;
   context.config = &prepared.config;
   context.process = &prepared.process;
+  context.seccomp = prepared.seccomp ? &*prepared.seccomp : nullptr;
   context.id = std::string(id);
   context.init_pidfd = prepared.init_pidfd.get();
   context.join_flags = prepared.join_flags;

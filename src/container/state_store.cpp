@@ -250,7 +250,9 @@ Result<std::vector<std::string>> StateRoot::list_ids() const {
   auto entries = CR_TRY_CTX(read_entries(fd_.get()), "state root {}", path_);
   std::vector<std::string> ids;
   for (DirEntry& entry : entries) {
-    if (entry.is_dir) ids.push_back(std::move(entry.name));
+    // Directories whose name no container id can have are the runtime's own (the seccomp
+    // program cache, '@seccomp-cache').
+    if (entry.is_dir && validate_id(entry.name)) ids.push_back(std::move(entry.name));
   }
   return ids;
 }

@@ -166,7 +166,7 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
   CR_TRY(apply_process_limits(config, process));
   payload.exec = CR_TRY(prepare_payload(process, context.extra_env));
   CR_TRY(seal_fds(context.preserve_fds));
-  payload.seccomp = plan_seccomp(config, process);
+  payload.seccomp = plan_seccomp(context.seccomp, process);
   // The AppArmor profile and SELinux label take effect at execve; written now, after the
   // createContainer hooks (runc: the startContainer hooks run under them) and before
   // apply_credentials, which may load a seccomp filter first thing (one that denies open or

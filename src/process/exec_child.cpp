@@ -82,7 +82,7 @@ Result<Payload> prepare(const ExecContext& context, SyncSocket& sync) {
   CR_TRY(apply_process_limits(*context.config, process));
   Payload payload = CR_TRY(prepare_payload(process, {}));
   CR_TRY(seal_fds(context.preserve_fds));
-  const SeccompPlan seccomp = plan_seccomp(*context.config, process);
+  const SeccompPlan seccomp = plan_seccomp(context.seccomp, process);
   // As in the init (child.cpp): the exec labels go on before any seccomp filter and the
   // credential changes, after everything else the runtime does in this process.
   CR_TRY(set_exec_labels(proc.get(), process));

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,18 +109,17 @@ Result<void> seal_fds(int preserve_fds) {
   return sys::close_range_cloexec(static_cast<unsigned>(3 + preserve_fds));
 }
 
-SeccompPlan plan_seccomp(const spec::Config& config, const spec::Process& process) {
-  if (!config.linux_config || !config.linux_config->seccomp) return {};
-  const spec::Seccomp& filter = *config.linux_config->seccomp;
-  const bool early =
-      !process.no_new_privileges.value_or(false) || security::seccomp_uses_notify(filter);
-  return {&filter, early ? SeccompTiming::kWithCredentials : SeccompTiming::kLast};
+SeccompPlan plan_seccomp(const security::SeccompProgram* program, const spec::Process& process) {
+  if (program == nullptr) return {};
+  const bool notify = (program->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+  const bool early = !process.no_new_privileges.value_or(false) || notify;
+  return {program, early ? SeccompTiming::kWithCredentials : SeccompTiming::kLast};
 }
 
 Result<void> apply_credentials(const spec::Process& process, const SeccompPlan& seccomp,
                                SyncSocket& sync) {
   if (seccomp.timing == SeccompTiming::kWithCredentials) {
-    auto notify = CR_TRY_CTX(security::load_seccomp(*seccomp.filter), "linux.seccomp");
+    auto notify = CR_TRY_CTX(security::install_seccomp(*seccomp.program), "linux.seccomp");
     if (notify) {
       int fd = notify->get();
       CR_TRY(sync.send(MsgType::kSeccompFd, {}, std::span<const int>(&fd, 1)));
@@ -137,7 +137,7 @@ Result<void> apply_credentials(const spec::Process& process, const SeccompPlan& 
 
 Result<void> load_late_seccomp(const SeccompPlan& seccomp) {
   if (seccomp.timing != SeccompTiming::kLast) return {};
-  CR_TRY_CTX(security::load_seccomp(*seccomp.filter), "linux.seccomp");
+  CR_TRY_CTX(security::install_seccomp(*seccomp.program), "linux.seccomp");
   return {};
 }
 

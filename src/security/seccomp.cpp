@@ -221,12 +221,14 @@ unsigned int load_flags(scmp_filter_ctx ctx, bool notify) {
 
 // seccomp(SECCOMP_SET_MODE_FILTER). Returns the listener fd (CLOEXEC: the kernel creates it so)
 // when NEW_LISTENER is set.
-Result<std::optional<UniqueFd>> install(std::span<sock_filter> program, unsigned int flags) {
+Result<std::optional<UniqueFd>> install(std::span<const sock_filter> program, unsigned int flags) {
   if (program.size() > BPF_MAXINSNS) {
     return fail_msg("the filter has {} BPF instructions, the kernel takes at most {}",
                     program.size(), BPF_MAXINSNS);
   }
-  sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
+  // sock_fprog's filter pointer is not const; the kernel only reads the program.
+  sock_fprog fprog{static_cast<unsigned short>(program.size()),
+                   const_cast<sock_filter*>(program.data())};
   const long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
   if (rc < 0) {
     return fail(Error::sys(errno, fmt::format("load the filter (seccomp SECCOMP_SET_MODE_FILTER, "
@@ -243,6 +245,10 @@ Result<std::optional<UniqueFd>> install(std::span<sock_filter> program, unsigned
 
 }  // namespace
 
+bool seccomp_is_empty(const spec::Seccomp& seccomp) {
+  return seccomp.default_action.empty() && (!seccomp.syscalls || seccomp.syscalls->empty());
+}
+
 bool seccomp_uses_notify(const spec::Seccomp& seccomp) {
   if (is_notify(seccomp.default_action)) return true;
   if (!seccomp.syscalls) return false;
@@ -253,9 +259,8 @@ bool seccomp_uses_notify(const spec::Seccomp& seccomp) {
 }
 
 Result<std::optional<SeccompProgram>> build_seccomp(const spec::Seccomp& seccomp) {
-  const bool has_rules = seccomp.syscalls && !seccomp.syscalls->empty();
   // An empty object means "no filter", as in runc.
-  if (seccomp.default_action.empty() && !has_rules) return std::optional<SeccompProgram>();
+  if (seccomp_is_empty(seccomp)) return std::optional<SeccompProgram>();
   const uint32_t default_action = CR_TRY_CTX(
       seccomp_action(seccomp.default_action, seccomp.default_errno_ret), "defaultAction");
   if (default_action == SCMP_ACT_NOTIFY) {
@@ -283,10 +288,14 @@ Result<std::optional<SeccompProgram>> build_seccomp(const spec::Seccomp& seccomp
   return std::optional<SeccompProgram>(std::move(out));
 }
 
+Result<std::optional<UniqueFd>> install_seccomp(const SeccompProgram& program) {
+  return install(program.program, program.flags);
+}
+
 Result<std::optional<UniqueFd>> load_seccomp(const spec::Seccomp& seccomp) {
   std::optional<SeccompProgram> built = CR_TRY(build_seccomp(seccomp));
   if (!built) return std::optional<UniqueFd>();
-  return install(built->program, built->flags);
+  return install_seccomp(*built);
 }
 
 }  // namespace cruntime::security

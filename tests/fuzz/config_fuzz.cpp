@@ -64,7 +64,6 @@ void plan_process(const spec::Config& config) {
   const spec::Process& process = *config.process;
   // No passwd file: HOME falls back to "/" (the real one is the container's, after pivot_root).
   (void)process::build_environment(process, {"LISTEN_FDS=1"}, "");
-  (void)process::plan_seccomp(config, process);
   consume(container::check_additional_gids(1000, process.user));
   if (process.capabilities) {
     for (const auto* set : {&process.capabilities->bounding, &process.capabilities->effective,

@@ -24,9 +24,12 @@ Result<std::string> read_fd(int fd, size_t max_size = kDefaultMaxRead);
 Result<void> write_all(int fd, std::string_view data);
 // Write `<dir>/.<name>.tmp-<pid>` (O_EXCL), fsync, rename over path: readers see old or new, never half.
 Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+// Whether write_file_atomic_at fsyncs before the rename. kNoSync is for files whose readers
+// verify them (a checksum) and can do without a torn one, such as the seccomp program cache.
+enum class Durability { kSync, kNoSync };
 // Same, relative to a directory fd (the state store uses this to stay inside its directory).
 Result<void> write_file_atomic_at(int dir_fd, const std::string& name, std::string_view data,
-                                  mode_t mode = 0644);
+                                  mode_t mode = 0644, Durability durability = Durability::kSync);
 Result<void> mkdir_p(const std::string& path, mode_t mode = 0755);
 // Names in a directory, without "." and "..", sorted.
 Result<std::vector<std::string>> list_dir(const std::string& path);

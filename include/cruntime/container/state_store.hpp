@@ -76,7 +76,8 @@ class StateRoot {
   Result<ContainerDir> create_container(std::string_view id) const;
   // Open <root>/<id> (not locked). Missing → `container "X" does not exist`; symlink → refused.
   Result<ContainerDir> open_container(std::string_view id) const;
-  // Names of the subdirectories (symlinks and files are not containers), sorted.
+  // Names of the subdirectories that are valid container ids (symlinks, files and the runtime's
+  // own directories are not containers), sorted.
   Result<std::vector<std::string>> list_ids() const;
   // Remove <root>/<id> and everything in it, relative to directory fds, never following a
   // symlink (a symlink inside is unlinked itself). A missing directory is not an error.

@@ -12,6 +12,7 @@
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/process/sync.hpp"
+#include "cruntime/security/seccomp.hpp"
 #include "cruntime/spec/config.hpp"
 
 namespace cruntime::process {
@@ -19,6 +20,7 @@ namespace cruntime::process {
 struct ExecContext {
   const spec::Config* config = nullptr;    // the container's config snapshot (seccomp, personality)
   const spec::Process* process = nullptr;  // validated, with the command-line overrides applied
+  const security::SeccompProgram* seccomp = nullptr;  // linux.seccomp built by the runtime
   std::string id;                          // the session keyring is "_ses.<id>", as the init's
   int init_pidfd = -1;      // the container's init; its namespaces are joined
   uint64_t join_flags = 0;  // CLONE_NEW* of the init's namespaces that are not already ours

@@ -15,6 +15,7 @@
 #include "cruntime/process/namespaces.hpp"
 #include "cruntime/process/sync.hpp"
 #include "cruntime/rootfs/rootfs.hpp"
+#include "cruntime/security/seccomp.hpp"
 #include "cruntime/spec/config.hpp"
 #include "cruntime/spec/state.hpp"
 #include "cruntime/sys/syscalls.hpp"
@@ -25,6 +26,9 @@ namespace cruntime::process {
 // reach anything on the host that the parent could not check first).
 struct InitContext {
   const spec::Config* config = nullptr;  // validated
+  // linux.seccomp, built by the runtime (from its cache or libseccomp), or nullptr for none: the
+  // init only loads it, so it never compiles a filter after the clone.
+  const security::SeccompProgram* seccomp = nullptr;
   NamespacePlan plan;                    // made with the cgroup's CgroupEntry
   rootfs::RootfsOptions rootfs;
   std::string id;

@@ -9,6 +9,7 @@
 
 #include "cruntime/base/error.hpp"
 #include "cruntime/process/sync.hpp"
+#include "cruntime/security/seccomp.hpp"
 #include "cruntime/spec/config.hpp"
 
 namespace cruntime::process {
@@ -58,11 +59,12 @@ Result<void> seal_fds(int preserve_fds);
 // runtime before the process is reported ready.
 enum class SeccompTiming { kNone, kWithCredentials, kLast };
 struct SeccompPlan {
-  const spec::Seccomp* filter = nullptr;  // linux.seccomp of the config, or nullptr
+  const security::SeccompProgram* program = nullptr;  // built by the runtime, or nullptr
   SeccompTiming timing = SeccompTiming::kNone;
 };
-// Decided once per process, before any credential changes.
-SeccompPlan plan_seccomp(const spec::Config& config, const spec::Process& process);
+// Decided once per process, before any credential changes. `program` is linux.seccomp built by
+// the runtime before the clone (build_seccomp_cached), nullptr for none.
+SeccompPlan plan_seccomp(const security::SeccompProgram* program, const spec::Process& process);
 
 // The bounding set, user and groups, capabilities and no_new_privs, in the order the kernel
 // needs (and the filter first when its timing is kWithCredentials). A notify fd goes to the

@@ -27,6 +27,8 @@ Result<Config> load_config(const std::string& path);
 // Serialise; `indent` < 0 gives compact JSON. `cruntime spec` uses tabs (runc), see dump_config_tabs.
 std::string dump_config(const Config& config, int indent = 2);
 std::string dump_config_tabs(const Config& config);
+// linux.seccomp alone, compact (the seccomp program cache keys on it).
+std::string dump_seccomp(const Seccomp& seccomp);
 
 // A `process` object on its own (`exec --process FILE`); errors are framed by `name` and name
 // the field as config.json's would: `p.json: process.user.uid: expected number, got string`.
