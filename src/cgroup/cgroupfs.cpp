@@ -206,6 +206,12 @@ Result<void> kill_cgroup(const std::string& dir, int signo) {
 
 Result<void> remove_tree(const std::string& dir, std::chrono::steady_clock::time_point deadline,
                          const std::function<void()>& on_busy, const DirHooks& hooks) {
+  // The directory itself first: a container's cgroup rarely has sub-cgroups, and listing each
+  // one before its rmdir cost an open, two getdents and a close per hierarchy — 36 syscalls of a
+  // v1 teardown (issue 14, bench/PROFILE.md §4 item 7). Sub-cgroups or live processes make the
+  // rmdir fail with EBUSY; then the children go first and remove_one waits for the processes.
+  if (hooks.before_rmdir) hooks.before_rmdir(dir);
+  if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
   for (const std::string& child : child_cgroups(dir)) {
     CR_TRY(remove_tree(child, deadline, on_busy, hooks));
   }

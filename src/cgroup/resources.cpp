@@ -3,12 +3,13 @@
 #include "cruntime/cgroup/resources.hpp"
 
 #include <algorithm>
-#include <cmath>
+#include <cmath>  // std::ceil only (a builtin): no libm, see base/float_math.hpp
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cruntime/base/float_math.hpp"
 #include "cruntime/base/strings.hpp"
 
 namespace cruntime::cgroup {
@@ -29,9 +30,9 @@ uint64_t cpu_shares_to_weight(uint64_t shares) {
   if (shares >= kMaxShares) return kMaxWeight;
   // A quadratic in log2(shares) through (2, 1), (1024, 100) and (262144, 10000): the default
   // share maps to the default weight, which the old linear formula did not (runc PR 4785).
-  const double l = std::log2(static_cast<double>(shares));
+  const double l = math::log2_of(shares);
   const double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
-  return static_cast<uint64_t>(std::ceil(std::pow(10.0, exponent)));
+  return static_cast<uint64_t>(std::ceil(math::pow10_of(exponent)));
 }
 
 uint64_t blkio_weight_to_io_weight(uint64_t weight) {

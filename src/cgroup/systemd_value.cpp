@@ -2,7 +2,9 @@
 #include "cruntime/cgroup/systemd_value.hpp"
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <optional>
@@ -60,9 +62,19 @@ Result<BusValue::Basic> in_range(bool negative, uint64_t magnitude, std::string_
 
 Result<BusValue::Basic> to_number(std::string_view text, char type) {
   if (type == 'd') {
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
+    // strtod, not std::from_chars<double>: libstdc++'s floating from_chars is the one piece of
+    // the static C++ runtime that needs libm (fesetround) and it brings std::pmr along; strtod
+    // is libc's. What strtod takes beyond from_chars is refused first: leading blanks or '+',
+    // hex floats. The process never calls setlocale, so the decimal point is '.'.
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text.front())) != 0 ||
+        text.front() == '+' || text.find_first_of("xX") != std::string_view::npos) {
+      return fail_msg("\"{}\" is not a number", text);
+    }
+    const std::string copy(text);
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(copy.c_str(), &end);
+    if (errno != 0 || end != copy.c_str() + copy.size()) {
       return fail_msg("\"{}\" is not a number", text);
     }
     return BusValue::Basic(value);

@@ -1,5 +1,5 @@
 // `cruntime events [--interval DUR] [--stats] <id>` (cli-contract §7.10).
-#include <cmath>
+#include <cstdlib>
 #include <cstdlib>
 
 #include "commands.hpp"
@@ -43,7 +43,10 @@ Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
     total_ns += value * scale;
   }
   if (total_ns > 9.2e18) return fail_msg("invalid duration \"{}\"", original);
-  const auto ns = static_cast<int64_t>(std::llround(total_ns));
+  // Rounded half up by hand (total_ns >= 0; x - trunc(x) is exact): std::llround was the only
+  // libm function left in the binary, and libm.so costs every command a DSO (base/float_math.hpp).
+  auto ns = static_cast<int64_t>(total_ns);
+  if (total_ns - static_cast<double>(ns) >= 0.5) ++ns;
   return std::chrono::nanoseconds(negative ? -ns : ns);
 }
 

@@ -133,8 +133,10 @@ Result<InitPayload> prepare(const InitContext& context, SyncSocket& sync) {
     CR_TRY_CTX(rootfs::prepare_rootfs(config, options), "rootfs");
   }
   bind_sources.clear();  // mounted: no handle on the host outlives this step
-  CR_TRY(sync.send(MsgType::kHooksRequest));
-  CR_TRY(sync.expect(MsgType::kHooksDone));
+  if (init_needs_hooks_step(config)) {
+    CR_TRY(sync.send(MsgType::kHooksRequest));
+    CR_TRY(sync.expect(MsgType::kHooksDone));
+  }
   CR_TRY(run_create_container_hooks(context));  // container namespaces, before pivot (spec)
   InitPayload payload;
   // The container may have no /proc at all (or one it controls): keep a handle on ours.

@@ -106,6 +106,15 @@ Error describe_death(std::optional<Error> error, sys::ChildGuard& guard) {
 
 }  // namespace
 
+bool init_needs_hooks_step(const spec::Config& config) {
+  const bool devices = config.linux_config && config.linux_config->net_devices &&
+                       !config.linux_config->net_devices->empty();
+  if (devices) return true;
+  if (!config.hooks) return false;
+  return !hooks_of(*config.hooks, HookKind::kPrestart).empty() ||
+         !hooks_of(*config.hooks, HookKind::kCreateRuntime).empty();
+}
+
 Result<void> adopt_forked_child(sys::ChildGuard& guard, const Msg& msg) {
   auto pid = strings::parse_int<pid_t>(msg.payload);
   if (!pid || *pid <= 0) return fail_msg("sync: bad child pid \"{}\"", msg.payload);

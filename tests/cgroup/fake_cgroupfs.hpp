@@ -62,8 +62,13 @@ class FakeCgroupfs {
       populate(dir, files_for(dir));
     };
     hooks.before_rmdir = [this](const std::string& dir) {
-      removed_.push_back(dir);
       std::error_code ec;
+      // The kernel refuses to remove a cgroup that has child cgroups (EBUSY): leave the files,
+      // so this rmdir fails too (ENOTEMPTY) and nothing is recorded.
+      for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.is_directory()) return;
+      }
+      removed_.push_back(dir);
       for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         if (entry.is_regular_file()) std::filesystem::remove(entry.path(), ec);
       }

@@ -48,6 +48,12 @@ TEST_CASE("parse_gvariant: type keywords and @ annotations", "[cgroup]") {
   CHECK(parsed("uint16 65535") == BusValue{"q", {uint16_t{65535}}});
   CHECK(parsed("uint32 7") == BusValue{"u", {uint32_t{7}}});
   CHECK(parsed("double 1.5") == BusValue{"d", {1.5}});
+  CHECK(parsed("double -2.5e-3") == BusValue{"d", {-2.5e-3}});
+  // What strtod would take but a GVariant double is not: hex floats, a leading '+', overflow.
+  CHECK_THAT(error_of("double 0x1p3"), Catch::Contains("is not a number"));
+  CHECK_THAT(error_of("double +1.5"), Catch::Contains("is not a number"));
+  CHECK_THAT(error_of("double 1e999"), Catch::Contains("is not a number"));
+  CHECK_THAT(error_of("double 1.5x"), Catch::Contains("is not a number"));
   CHECK(parsed("boolean true") == BusValue::boolean(true));
   CHECK(parsed("@t 5") == BusValue::u64(5));
   CHECK(parsed("objectpath '/org/x'") == BusValue{"o", {std::string("/org/x")}});

@@ -81,6 +81,12 @@ TEST_CASE("events: Go durations", "[cli]") {
   CHECK(*cli::parse_go_duration("10us") == 10us);
   CHECK(*cli::parse_go_duration("0") == 0ns);
   CHECK(*cli::parse_go_duration("-2s") == -2s);
+  // Fractions of a nanosecond round half away from zero, as llround (and Go) does.
+  CHECK(*cli::parse_go_duration("1.5ns") == 2ns);
+  CHECK(*cli::parse_go_duration("2.5ns") == 3ns);
+  CHECK(*cli::parse_go_duration("0.49ns") == 0ns);
+  CHECK(*cli::parse_go_duration("-1.5ns") == -2ns);
+  CHECK(*cli::parse_go_duration("0.0000015ms") == 2ns);
   CHECK_FALSE(cli::parse_go_duration(""));
   CHECK_FALSE(cli::parse_go_duration("5"));
   CHECK_FALSE(cli::parse_go_duration("5x"));

@@ -52,6 +52,11 @@ inline spec::State init_state(const InitContext& context, spec::Status status, i
                           annotations ? *annotations : kNone);
 }
 
+// Whether the init stops at kHooksRequest (sync.hpp): only when the runtime has work there —
+// linux.netDevices to move in, prestart or createRuntime hooks to run. Both sides decide from the
+// same config; without the stop the init saves a round trip (a wakeup each way).
+bool init_needs_hooks_step(const spec::Config& config);
+
 struct InitHandle {
   pid_t pid = 0;
   uint64_t start_time = 0;

@@ -12,8 +12,9 @@
 //                        <-- kMountSourcesDone
 //  kSeccompFd + fd       -->                   only with a notify action: parent sends the fd to
 //                        <-- kSeccompDone      linux.seccomp.listenerPath
-//  kHooksRequest         -->                   move linux.netDevices in, run prestart +
-//                                              createRuntime
+//  kHooksRequest         -->                   only with linux.netDevices or prestart /
+//                                              createRuntime hooks (init_needs_hooks_step):
+//                                              move the devices in, run those hooks
 //                        <-- kHooksDone
 //  kReady                -->                   write state.json (the init's pid replaces the
 //                                              "creating" record, container/create.cpp)
