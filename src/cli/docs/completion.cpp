@@ -1,9 +1,9 @@
 // The bash completion script: a fixed driver function plus case tables from the command table.
 #include "completion.hpp"
 
-#include <fmt/format.h>
-
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace cruntime::cli::docs {
 namespace {
@@ -64,8 +64,7 @@ _cruntime_value_kind() {
 	case "$1 $2" in
 )sh";
 
-// _cruntime_command sets opts (the flag words), id (1 = the first argument is a container id)
-// and stop (1 = options end at the first argument) for a command.
+// The end of the value cases, the start of the per-command ones.
 constexpr std::string_view kCommandHeader = R"sh(	*) return 1 ;;
 	esac
 }
@@ -75,6 +74,7 @@ _cruntime_command() {
 	case "$1" in
 )sh";
 
+// The end of the per-command cases and the completion function itself.
 constexpr std::string_view kDriver = R"sh(	*) return 1 ;;
 	esac
 }

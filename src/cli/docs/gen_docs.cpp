@@ -4,7 +4,8 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include <fmt/format.h>
 
 #include "../globals.hpp"
 #include "completion.hpp"
