@@ -29,6 +29,20 @@ host_has_apparmor() {
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]
 }
 
+# readme_snippet NAME: the fenced code block of README.md that follows the line
+# "<!-- snippet: NAME -->". The client tests configure their clients with this text, so the
+# README shows what is tested.
+readme_snippet() {
+	local text
+	text="$(awk -v marker="<!-- snippet: $1 -->" '
+		$0 == marker { found = 1; next }
+		found == 1 && /^```/ { found = 2; next }
+		found == 2 && /^```/ { exit }
+		found == 2 { print }' "$INTEGRATION_DIR/../README.md")"
+	[ -n "$text" ] || { fail "README.md has no snippet '$1'"; return 1; }
+	printf '%s\n' "$text"
+}
+
 # bats 1.8 cannot skip from setup_file (a skip there fails the file), so setup_file records why
 # the file cannot run in CLIENT_SKIP and returns early, and every test's setup calls
 # skip_unless_ready, which skips with that reason.

@@ -263,3 +263,19 @@ CGROUP_MOUNT="type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:noexec
 	wait_for 30 'file_has "$VOL/log" to-stderr'
 	grep -q to-stdout "$VOL/log"
 }
+
+@test "the README's CRI config: containerd reads the cruntime handler with its BinaryName" {
+	# No kubelet runs here, so the CRI plugin stays off in our daemon: containerd itself parses
+	# the README's config.toml (runtime path replaced) into its CRI runtimes, as it would at start.
+	local config="$BATS_TEST_TMPDIR/config.toml" cri='plugins."io.containerd.grpc.v1.cri".containerd'
+	readme_snippet containerd-cri.toml >"$config"
+	grep -qF 'BinaryName = "/usr/local/bin/cruntime"' "$config"
+	sed -i "s|/usr/local/bin/cruntime|$RUNTIME_BIN|" "$config"
+	run -0 --separate-stderr containerd --config "$config" config dump
+	grep -qxF "      default_runtime_name = \"cruntime\"" <<<"$output"
+	# the handler's table, its runc options and the binary in them
+	sed -n "/^ *\[$cri\.runtimes\.cruntime\]$/,/^ *\[$cri\.[a-z_]*\]$/p" <<<"$output" >"$BATS_TEST_TMPDIR/handler"
+	grep -qxF '          runtime_type = "io.containerd.runc.v2"' "$BATS_TEST_TMPDIR/handler"
+	grep -qF "[$cri.runtimes.cruntime.options]" "$BATS_TEST_TMPDIR/handler"
+	grep -qxF "            BinaryName = \"$RUNTIME_BIN\"" "$BATS_TEST_TMPDIR/handler"
+}

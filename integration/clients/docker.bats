@@ -41,16 +41,17 @@ start_dockerd() {
 	[ "$DOCKER_RUNTIME" = runc ] && DOCKER_RUNTIME=runc-under-test
 	export DOCKER_DATA DOCKER_EXEC DOCKER_SOCK DOCKER_LOG DOCKER_RUNTIME
 	mkdir -p "$DOCKER_DATA" "$CLIENT_DATA/docker-cli"
-	# The README's daemon.json snippet, plus what keeps the daemon off the host's state
-	# (deprecated-key-path: dockerd 20.10 would create /etc/docker/key.json).
-	jq -n --arg name "$DOCKER_RUNTIME" --arg path "$RUNTIME_BIN" --arg parent "/$CLIENT_CGROUP" \
-		--arg key "$CLIENT_DATA/key.json" '{
-		runtimes: {($name): {path: $path}},
-		"default-runtime": $name,
-		"exec-opts": ["native.cgroupdriver=cgroupfs"],
-		"cgroup-parent": $parent,
-		"deprecated-key-path": $key
-	}' >"$CLIENT_DATA/daemon.json"
+	# The README's daemon.json snippet with the runtime under test's path (and name, for runc),
+	# plus what keeps the daemon off the host's state (deprecated-key-path: dockerd 20.10 would
+	# create /etc/docker/key.json).
+	readme_snippet docker-daemon.json | jq --arg name "$DOCKER_RUNTIME" --arg path "$RUNTIME_BIN" \
+		--arg parent "/$CLIENT_CGROUP" --arg key "$CLIENT_DATA/key.json" '
+		if .runtimes.cruntime.path != "/usr/local/bin/cruntime" or ."default-runtime" != "cruntime"
+		then error("the README snippet does not name /usr/local/bin/cruntime") else . end
+		| .runtimes = {($name): (.runtimes.cruntime | .path = $path)}
+		| ."default-runtime" = $name
+		| ."cgroup-parent" = $parent
+		| ."deprecated-key-path" = $key' >"$CLIENT_DATA/daemon.json" || return 1
 	dockerd --config-file "$CLIENT_DATA/daemon.json" \
 		--containerd "$CONTAINERD_SOCK" \
 		--data-root "$DOCKER_DATA" --exec-root "$DOCKER_EXEC" \

@@ -310,6 +310,15 @@ teardown() {
 }
 
 # Keep last: everything podman and the runtime made for this file is gone after podman rm.
+@test "the README's containers.conf: podman runs the runtime it names, without --runtime" {
+	PODMAN_CONF=containers-readme.conf PODMAN_BY_NAME=1 run -0 pm info \
+		--format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'
+	[ "$output" = "cruntime $PODMAN_RUNTIME" ]
+	PODMAN_CONF=containers-readme.conf PODMAN_BY_NAME=1 run -0 pm_run --rm "$PODMAN_IMAGE" \
+		echo from-the-readme-config
+	[ "$output" = from-the-readme-config ]
+}
+
 @test "cleanup: no container, conmon, mount or cgroup of this file survives" {
 	pm_run -d --name last "$PODMAN_IMAGE" sleep 1000 >/dev/null
 	pm_run --name last2 "$PODMAN_IMAGE" true

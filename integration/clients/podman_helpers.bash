@@ -74,6 +74,14 @@ podman_write_config() {
 	echo "runtime_supports_json = [\"$(basename "$PODMAN_RUNTIME")\"]" >>"$d/containers-json.conf"
 	cp "$d/containers.conf" "$d/containers-text.conf"
 	echo "runtime_supports_json = []" >>"$d/containers-text.conf"
+	# The README's [engine] text choosing the runtime by name (its path replaced by the one under
+	# test), for pm with PODMAN_BY_NAME=1: the file above without its own cgroup_manager (the
+	# README sets it), the README's keys joining its [engine] table (the last one), then the
+	# README's [engine.runtimes] table.
+	grep -v '^cgroup_manager = ' "$d/containers.conf" >"$d/containers-readme.conf"
+	readme_snippet podman-containers.conf >"$d/readme-engine.conf" || return 1
+	sed -e '/^\[engine\]$/d' -e "s|\"/usr/local/bin/cruntime\"|\"$PODMAN_RUNTIME\"|" \
+		"$d/readme-engine.conf" >>"$d/containers-readme.conf"
 	cat >"$d/storage.conf" <<-EOF
 		[storage]
 		driver = "vfs"
@@ -100,7 +108,11 @@ as_podman_user() {
 # pm ARGS...: podman with this file's isolated configuration and the runtime under test, as
 # root or rootless (as_podman_user). PODMAN_CONF=containers-json.conf / containers-text.conf
 # picks a variant (podman_write_config).
+# PODMAN_BY_NAME=1 (with PODMAN_CONF=containers-readme.conf) leaves out --runtime, so the
+# runtime is the one containers.conf names.
 pm() {
+	local runtime=(--runtime "$PODMAN_RUNTIME")
+	[ "${PODMAN_BY_NAME:-0}" = 1 ] && runtime=()
 	as_podman_user env CONTAINERS_CONF="$PODMAN_DIR/${PODMAN_CONF:-containers.conf}" \
 		CONTAINERS_STORAGE_CONF="$PODMAN_DIR/storage.conf" \
 		CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf" \
@@ -108,7 +120,7 @@ pm() {
 		podman --root "$PODMAN_DIR/storage" --runroot "$PODMAN_DIR/runroot" \
 		--tmpdir "$PODMAN_DIR/tmp" --storage-driver vfs --cgroup-manager cgroupfs \
 		--events-backend file --network-config-dir "$PODMAN_DIR/net" \
-		--runtime "$PODMAN_RUNTIME" "$@"
+		"${runtime[@]}" "$@"
 }
 
 # pm_run ARGS... / pm_create ARGS...: run/create under this file's own cgroup parent, so the

@@ -45,8 +45,12 @@ struct Command {
 std::span<const Command> command_table();
 const Command* find_command(std::string_view name);
 
-// help.cpp: texts printed to stdout.
+// help.cpp: texts printed to stdout (and, through src/cli/docs, written into the man pages).
 std::string app_help();
+// What cruntime is, a few lines (the top of `cruntime --help`, DESCRIPTION of cruntime(8)).
+std::string_view app_about();
+// The capitalised summary as a sentence, and where a command's option parsing stops.
+std::string command_description(const Command& command);
 std::string command_help(const Command& command);
 std::string command_short_usage(const Command& command);
 std::string version_text();

@@ -64,14 +64,21 @@ std::string command_short_usage(const Command& command) {
   return out + "\n";
 }
 
-std::string command_help(const Command& command) {
-  std::string out = command_short_usage(command);
+std::string_view app_about() { return kAbout; }
+
+std::string command_description(const Command& command) {
   std::string summary(command.summary);
   if (!summary.empty() && summary[0] >= 'a' && summary[0] <= 'z') summary[0] -= 'a' - 'A';
-  out += fmt::format("\n{}.\n", summary);
+  std::string out = summary + ".\n";
   if (command.stop == StopAt::kFirstPositional) {
     out += "Options must come before the container id; everything after it is passed on.\n";
   }
+  return out;
+}
+
+std::string command_help(const Command& command) {
+  std::string out = command_short_usage(command);
+  out += "\n" + command_description(command);
   out += "\nOptions:\n";
   out += options_block(command.options);
   return out;
