@@ -43,7 +43,9 @@ depends_names() {
 	[ "$(dpkg-deb -f "$DEB" Recommends)" = libsystemd0 ]
 	run -0 depends_names
 	local name
-	for name in libc6 libcap2 libfmt9 libseccomp2 libstdc++6; do
+	# libstdc++, libgcc and fmt are linked into the binary (CMakeLists.txt CRUNTIME_STATIC_CXX):
+	# the next test checks Depends against what the binary really links.
+	for name in libc6 libcap2 libseccomp2; do
 		grep -qxF "$name" <<<"$output" || fail "Depends has no $name: $(dpkg-deb -f "$DEB" Depends)"
 	done
 }
@@ -59,9 +61,11 @@ depends_names() {
 	ldd_out="$(ldd "$root/usr/bin/cruntime")"
 	local -a libs
 	mapfile -t libs < <(readelf -d "$root/usr/bin/cruntime" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-	[ "${#libs[@]}" -ge 5 ] || fail "NEEDED: ${libs[*]}"
+	[ "${#libs[@]}" -ge 3 ] || fail "NEEDED: ${libs[*]}"
 	for lib in "${libs[@]}"; do
-		path="$(awk -v lib="$lib" '$1 == lib { print $3 }' <<<"$ldd_out")"
+		# "libc.so.6 => /lib/.../libc.so.6 (0x...)"; the loader itself (NEEDED when the static
+		# C++ runtime uses __tls_get_addr) is listed by its path: "/lib64/ld-linux-x86-64.so.2 (0x...)".
+		path="$(awk -v lib="$lib" '$1 == lib { print $3 } $1 ~ ("/" lib "$") { print $1 }' <<<"$ldd_out")"
 		[ -n "$path" ] || fail "ldd does not resolve $lib"
 		path="$(realpath "$path")"
 		query+=("$path" "${path#/usr}")
