@@ -75,6 +75,9 @@ spec::LinuxFeatures linux_features() {
   linux_features.memory_policy = memory_policy;
   // linux.netDevices: moved in over rtnetlink during create (process/net_devices.cpp).
   linux_features.net_devices = spec::EnabledFeature{true};
+  // linux.intelRdt through resctrl (cgroup/resctrl.cpp): the group, schemata[] and the MON group
+  // of enableMonitoring. Not the host's: features.md says it is the runtime's support.
+  linux_features.intel_rdt = spec::IntelRdtFeatures{true, true, true};
   // The host's LSMs, not what the build could do (unlike runc's constant true): create refuses a
   // profile or label the host cannot apply, so a caller deciding from features must see that.
   const security::LsmSupport lsm = security::host_lsm_support();
