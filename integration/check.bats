@@ -161,7 +161,7 @@ $text"
 	fi
 }
 
-@test "check: AppArmor, SELinux, systemd and criu as the host has them" {
+@test "check: AppArmor, SELinux, systemd, resctrl and criu as the host has them" {
 	requires_root
 	requires jq
 	check_json
@@ -176,6 +176,11 @@ $text"
 	else
 		[ "$(cval systemd)" = unreachable ]
 		[ "$(cval systemd status)" = missing ]
+	fi
+	if [ "$(stat -f -c %T /sys/fs/resctrl 2>/dev/null)" = resctrl ]; then
+		[ "$(cval resctrl)" = mounted ]
+	else
+		[ "$(cval resctrl)" = absent ] && [ "$(cval resctrl status)" = missing ]
 	fi
 	if command -v criu >/dev/null; then
 		[ "$(cval criu)" = "$(criu --version | awk '$1 == "Version:" { print $2 }')" ]

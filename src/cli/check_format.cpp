@@ -38,24 +38,23 @@ using container::HostReport;
 constexpr size_t kStatusWidth = 8;
 constexpr size_t kNameWidth = 24;
 
-std::string default_container(const HostReport &report) {
+std::string default_container(const HostReport& report) {
   return report.rootless ? "`cruntime spec --rootless`" : "`cruntime spec`";
 }
 
-} // namespace
+}  // namespace
 
-std::vector<std::string> check_blockers(const HostReport &report) {
+std::vector<std::string> check_blockers(const HostReport& report) {
   std::vector<std::string> out;
-  for (const HostCheck &c : report.checks) {
-    if (c.blocks)
-      out.push_back(fmt::format("{}: {}", c.name, c.reason));
+  for (const HostCheck& c : report.checks) {
+    if (c.blocks) out.push_back(fmt::format("{}: {}", c.name, c.reason));
   }
   return out;
 }
 
-std::string format_check_json(const HostReport &report) {
+std::string format_check_json(const HostReport& report) {
   nlohmann::ordered_json checks = nlohmann::ordered_json::array();
-  for (const HostCheck &c : report.checks) {
+  for (const HostCheck& c : report.checks) {
     checks.push_back({{"name", c.name},
                       {"status", container::check_status_name(c.status)},
                       {"value", c.value},
@@ -71,46 +70,35 @@ std::string format_check_json(const HostReport &report) {
                              {"checks", std::move(checks)}};
   // Invalid UTF-8 (a path, a helper's message) is replaced rather than thrown
   // about.
-  return out.dump(2, ' ', false,
-                  nlohmann::ordered_json::error_handler_t::replace) +
-         "\n";
+  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-std::string format_check_text(const HostReport &report) {
-  std::string out = fmt::format(
-      "Host check for uid {}{}: can it run the default {} container?\n\n",
-      report.euid, report.rootless ? " (rootless)" : "",
-      default_container(report));
-  out += fmt::format("{:<{}} {:<{}} {}\n", "STATUS", kStatusWidth, "CHECK",
-                     kNameWidth, "VALUE");
+std::string format_check_text(const HostReport& report) {
+  std::string out =
+      fmt::format("Host check for uid {}{}: can it run the default {} container?\n\n", report.euid,
+                  report.rootless ? " (rootless)" : "", default_container(report));
+  out += fmt::format("{:<{}} {:<{}} {}\n", "STATUS", kStatusWidth, "CHECK", kNameWidth, "VALUE");
   const std::string indent(kStatusWidth + 1 + kNameWidth + 1, ' ');
-  for (const HostCheck &c : report.checks) {
-    out += fmt::format("{:<{}} {:<{}} {}\n",
-                       container::check_status_name(c.status), kStatusWidth,
+  for (const HostCheck& c : report.checks) {
+    out += fmt::format("{:<{}} {:<{}} {}\n", container::check_status_name(c.status), kStatusWidth,
                        c.name, kNameWidth, c.value.empty() ? "-" : c.value);
     if (!c.values.empty() && strings::join(c.values, " ") != c.value) {
       out += fmt::format("{}{}\n", indent, strings::join(c.values, ", "));
     }
-    if (!c.reason.empty())
-      out += fmt::format("{}{}\n", indent, c.reason);
-    if (!c.impact.empty())
-      out += fmt::format("{}impact: {}\n", indent, c.impact);
-    if (c.blocks)
-      out += fmt::format("{}this stops the default container\n", indent);
+    if (!c.reason.empty()) out += fmt::format("{}{}\n", indent, c.reason);
+    if (!c.impact.empty()) out += fmt::format("{}impact: {}\n", indent, c.impact);
+    if (c.blocks) out += fmt::format("{}this stops the default container\n", indent);
   }
   const std::vector<std::string> blockers = check_blockers(report);
   if (blockers.empty()) {
-    out +=
-        fmt::format("\nResult: this host can run the default {} container.\n",
-                    default_container(report));
+    out += fmt::format("\nResult: this host can run the default {} container.\n",
+                       default_container(report));
   } else {
-    out += fmt::format(
-        "\nResult: this host cannot run the default {} container:\n",
-        default_container(report));
-    for (const std::string &b : blockers)
-      out += fmt::format("  - {}\n", b);
+    out += fmt::format("\nResult: this host cannot run the default {} container:\n",
+                       default_container(report));
+    for (const std::string& b : blockers) out += fmt::format("  - {}\n", b);
   }
   return out;
 }
 
-} // namespace cruntime::cli
+}  // namespace cruntime::cli

@@ -2,6 +2,7 @@
 // default container can run. The JSON shape and the text are the CLI's
 // (cli/check_format.cpp).
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "cruntime/container/check_probes.hpp"
 #include "cruntime/container/operations.hpp"
@@ -22,20 +21,17 @@ namespace {
 
 // What execvp falls back to when PATH is unset (glibc's confstr(_CS_PATH) plus
 // the sbin dirs).
-constexpr const char *kDefaultPath =
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 std::string user_name(uid_t uid) {
   passwd pw{};
-  passwd *found = nullptr;
+  passwd* found = nullptr;
   std::vector<char> buf(16384);
-  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 ||
-      found == nullptr)
-    return "";
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) return "";
   return pw.pw_name;
 }
 
-CheckContext context(const GlobalOptions &global) {
+CheckContext context(const GlobalOptions& global) {
   CheckContext ctx;
   ctx.euid = ::geteuid();
   const Result<bool> rootless = resolve_rootless(global.rootless);
@@ -43,7 +39,7 @@ CheckContext context(const GlobalOptions &global) {
   ctx.systemd_cgroup = global.systemd_cgroup;
   ctx.root = global.root;
   ctx.user = user_name(ctx.euid);
-  const char *path = std::getenv("PATH");
+  const char* path = std::getenv("PATH");
   ctx.path_env = path != nullptr && *path != '\0' ? path : kDefaultPath;
   return ctx;
 }
@@ -58,29 +54,28 @@ std::string existing_ancestor(std::string path) {
   return path;
 }
 
-} // namespace
+}  // namespace
 
 bool HostReport::can_run() const {
-  for (const HostCheck &c : checks) {
-    if (c.blocks)
-      return false;
+  for (const HostCheck& c : checks) {
+    if (c.blocks) return false;
   }
   return true;
 }
 
 std::string_view check_status_name(CheckStatus status) {
   switch (status) {
-  case CheckStatus::kOk:
-    return "ok";
-  case CheckStatus::kWarning:
-    return "warning";
-  case CheckStatus::kMissing:
-    return "missing";
+    case CheckStatus::kOk:
+      return "ok";
+    case CheckStatus::kWarning:
+      return "warning";
+    case CheckStatus::kMissing:
+      return "missing";
   }
   return "unknown";
 }
 
-HostCheck check_state_root(const CheckContext &ctx) {
+HostCheck check_state_root(const CheckContext& ctx) {
   HostCheck c = make_check("runtime.root");
   c.value = ctx.root;
   struct stat st {};
@@ -93,9 +88,8 @@ HostCheck check_state_root(const CheckContext &ctx) {
     c.status = CheckStatus::kMissing;
     c.reason = fmt::format("{} is not writable for uid {}", dir, ctx.euid);
   } else {
-    c.reason =
-        exists ? "the state directory exists and is writable"
-               : fmt::format("created on first use (below {}, writable)", dir);
+    c.reason = exists ? "the state directory exists and is writable"
+                      : fmt::format("created on first use (below {}, writable)", dir);
     return c;
   }
   c.impact = "every command that stores container state fails";
@@ -103,14 +97,13 @@ HostCheck check_state_root(const CheckContext &ctx) {
   return c;
 }
 
-HostReport check(const GlobalOptions &global) {
+HostReport check(const GlobalOptions& global) {
   const CheckContext ctx = context(global);
   HostReport report;
   report.euid = ctx.euid;
   report.rootless = ctx.rootless;
   auto add = [&](std::vector<HostCheck> checks) {
-    for (HostCheck &c : checks)
-      report.checks.push_back(std::move(c));
+    for (HostCheck& c : checks) report.checks.push_back(std::move(c));
   };
   report.checks.push_back(check_state_root(ctx));
   std::optional<cgroup::Mode> mode;
@@ -122,4 +115,4 @@ HostReport check(const GlobalOptions &global) {
   return report;
 }
 
-} // namespace cruntime::container
+}  // namespace cruntime::container

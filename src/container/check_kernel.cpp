@@ -1,11 +1,11 @@
 // `cruntime check`, kernel: its release, the newer system calls cruntime needs,
 // and id-mapped mounts.
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "cruntime/container/check_probes.hpp"
 #include "cruntime/process/userns_fd.hpp"
@@ -16,18 +16,16 @@ namespace {
 
 // "EBADF" for a probe's errno; "success" for 0.
 std::string errno_text(int err) {
-  if (err == 0)
-    return "success";
-  const char *name = ::strerrorname_np(err);
+  if (err == 0) return "success";
+  const char* name = ::strerrorname_np(err);
   return name != nullptr ? name : std::to_string(err);
 }
 
-HostCheck syscall_check(const sys::SyscallProbe &probe) {
+HostCheck syscall_check(const sys::SyscallProbe& probe) {
   HostCheck c = make_check(fmt::format("kernel.{}", probe.name));
   if (probe.present()) {
     c.value = "yes";
-    c.reason =
-        fmt::format("probed with {}: {}", probe.how, errno_text(probe.err));
+    c.reason = fmt::format("probed with {}: {}", probe.how, errno_text(probe.err));
     return c;
   }
   c.value = "no";
@@ -38,17 +36,15 @@ HostCheck syscall_check(const sys::SyscallProbe &probe) {
   return c;
 }
 
-HostCheck idmap_check(const CheckContext &ctx) {
+HostCheck idmap_check(const CheckContext& ctx) {
   HostCheck c = make_check("kernel.idmapped_mounts");
   const sys::SyscallProbe attr = sys::probe_idmap_attr();
   const std::string how = fmt::format("{}: {}", attr.how, errno_text(attr.err));
-  const std::string impact =
-      "a mount with uidMappings/gidMappings (idmap, ridmap) fails";
+  const std::string impact = "a mount with uidMappings/gidMappings (idmap, ridmap) fails";
   if (attr.err == ENOSYS || attr.err == EINVAL) {
     c.value = "no";
     c.status = CheckStatus::kMissing;
-    c.reason = fmt::format(
-        "the kernel does not know MOUNT_ATTR_IDMAP (before 5.12; {})", how);
+    c.reason = fmt::format("the kernel does not know MOUNT_ATTR_IDMAP (before 5.12; {})", how);
     c.impact = impact;
     return c;
   }
@@ -56,8 +52,9 @@ HostCheck idmap_check(const CheckContext &ctx) {
     c.value = "unknown";
     c.status = CheckStatus::kWarning;
     c.reason = fmt::format("not probed further: it needs root ({})", how);
-    c.impact = "cruntime refuses id-mapped mounts for an unprivileged caller "
-               "(as runc does)";
+    c.impact =
+        "cruntime refuses id-mapped mounts for an unprivileged caller "
+        "(as runc does)";
     return c;
   }
   // A user namespace mapping 0 to nobody, and a tmpfs that is never attached:
@@ -82,22 +79,20 @@ HostCheck idmap_check(const CheckContext &ctx) {
       "the kernel knows MOUNT_ATTR_IDMAP, but id-mapping a detached tmpfs "
       "failed: {} (tmpfs supports it from 6.3)",
       mapped.error().to_string());
-  c.impact =
-      "an id-mapped mount fails on a filesystem that cannot be id-mapped";
+  c.impact = "an id-mapped mount fails on a filesystem that cannot be id-mapped";
   return c;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<HostCheck> check_kernel(const CheckContext &ctx) {
+std::vector<HostCheck> check_kernel(const CheckContext& ctx) {
   HostCheck release = make_check("kernel.release");
   release.value = sys::kernel_release();
   release.reason = "uname(2)";
   std::vector<HostCheck> out{release};
-  for (const sys::SyscallProbe &probe : sys::probe_syscalls())
-    out.push_back(syscall_check(probe));
+  for (const sys::SyscallProbe& probe : sys::probe_syscalls()) out.push_back(syscall_check(probe));
   out.push_back(idmap_check(ctx));
   return out;
 }
 
-} // namespace cruntime::container
+}  // namespace cruntime::container

@@ -12,31 +12,26 @@
 namespace cruntime::process {
 namespace {
 
-bool is_executable_file(const std::string &path) {
+bool is_executable_file(const std::string& path) {
   struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-         ::access(path.c_str(), X_OK) == 0;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-} // namespace
+}  // namespace
 
-std::optional<std::string> find_in_path(std::string_view name,
-                                        std::string_view path_env) {
-  for (const std::string &dir : strings::split(path_env, ':')) {
-    if (dir.empty() || dir.front() != '/')
-      continue;
-    std::string candidate = dir.back() == '/' ? dir + std::string(name)
-                                              : dir + "/" + std::string(name);
-    if (is_executable_file(candidate))
-      return candidate;
+std::optional<std::string> find_in_path(std::string_view name, std::string_view path_env) {
+  for (const std::string& dir : strings::split(path_env, ':')) {
+    if (dir.empty() || dir.front() != '/') continue;
+    std::string candidate =
+        dir.back() == '/' ? dir + std::string(name) : dir + "/" + std::string(name);
+    if (is_executable_file(candidate)) return candidate;
   }
   return std::nullopt;
 }
 
-std::vector<std::string>
-map_helper_args(pid_t pid, const std::vector<spec::IdMapping> &mappings) {
+std::vector<std::string> map_helper_args(pid_t pid, const std::vector<spec::IdMapping>& mappings) {
   std::vector<std::string> args{std::to_string(pid)};
-  for (const spec::IdMapping &m : mappings) {
+  for (const spec::IdMapping& m : mappings) {
     args.push_back(std::to_string(m.container_id));
     args.push_back(std::to_string(m.host_id));
     args.push_back(std::to_string(m.size));
@@ -44,8 +39,8 @@ map_helper_args(pid_t pid, const std::vector<spec::IdMapping> &mappings) {
   return args;
 }
 
-Result<void> run_map_helper(const MapHelper &helper, pid_t pid,
-                            const std::vector<spec::IdMapping> &mappings,
+Result<void> run_map_helper(const MapHelper& helper, pid_t pid,
+                            const std::vector<spec::IdMapping>& mappings,
                             std::string_view path_env) {
   std::optional<std::string> path = find_in_path(helper.name, path_env);
   if (!path) {
@@ -58,12 +53,10 @@ Result<void> run_map_helper(const MapHelper &helper, pid_t pid,
   std::vector<std::string> args = map_helper_args(pid, mappings);
   args.insert(args.begin(), std::string(helper.name));
   const ProgramRun run = CR_TRY(run_program(*path, args));
-  if (WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0)
-    return {};
+  if (WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0) return {};
   std::string message = one_line(run.output);
-  return fail_msg("{} {} (ranges from {}){}{}", helper.name,
-                  describe_wait_status(run.status), helper.grants,
-                  message.empty() ? "" : ": ", message);
+  return fail_msg("{} {} (ranges from {}){}{}", helper.name, describe_wait_status(run.status),
+                  helper.grants, message.empty() ? "" : ": ", message);
 }
 
-} // namespace cruntime::process
+}  // namespace cruntime::process

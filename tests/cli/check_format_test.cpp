@@ -13,8 +13,7 @@ using cruntime::container::HostReport;
 
 namespace {
 
-HostCheck make(std::string name, CheckStatus status, std::string value,
-               bool blocks = false) {
+HostCheck make(std::string name, CheckStatus status, std::string value, bool blocks = false) {
   HostCheck c;
   c.name = std::move(name);
   c.status = status;
@@ -29,8 +28,7 @@ HostReport sample(bool blocked) {
   report.euid = 1000;
   report.rootless = true;
   HostCheck mode = make("cgroup.mode", CheckStatus::kOk, "v2");
-  HostCheck actions =
-      make("seccomp.actions", CheckStatus::kWarning, "errno allow");
+  HostCheck actions = make("seccomp.actions", CheckStatus::kWarning, "errno allow");
   actions.values = {"errno", "allow"};
   actions.impact = "a profile with SCMP_ACT_LOG fails";
   HostCheck userns = make("userns", CheckStatus::kMissing, "disabled", blocked);
@@ -38,20 +36,18 @@ HostReport sample(bool blocked) {
   return report;
 }
 
-} // namespace
+}  // namespace
 
-TEST_CASE("format_check_json: every key, with its type, in a stable order",
-          "[cli]") {
-  const auto json =
-      nlohmann::json::parse(cli::format_check_json(sample(false)));
+TEST_CASE("format_check_json: every key, with its type, in a stable order", "[cli]") {
+  const auto json = nlohmann::json::parse(cli::format_check_json(sample(false)));
   REQUIRE(json.is_object());
   CHECK(json.at("canRun") == true);
   CHECK(json.at("euid") == 1000);
   CHECK(json.at("rootless") == true);
   CHECK(json.at("blockers") == nlohmann::json::array());
-  const auto &checks = json.at("checks");
+  const auto& checks = json.at("checks");
   REQUIRE(checks.size() == 3);
-  for (const auto &c : checks) {
+  for (const auto& c : checks) {
     CHECK(c.size() == 7);
     CHECK(c.at("name").is_string());
     CHECK(c.at("status").is_string());
@@ -73,38 +69,29 @@ TEST_CASE("format_check_json: every key, with its type, in a stable order",
   CHECK(text.back() == '\n');
 }
 
-TEST_CASE(
-    "format_check_json: a blocking check makes canRun false and is a blocker",
-    "[cli]") {
+TEST_CASE("format_check_json: a blocking check makes canRun false and is a blocker", "[cli]") {
   const auto json = nlohmann::json::parse(cli::format_check_json(sample(true)));
   CHECK(json.at("canRun") == false);
   CHECK(json.at("blockers") == nlohmann::json{"userns: found by userns"});
   CHECK(json.at("checks")[2].at("blocks") == true);
 }
 
-TEST_CASE(
-    "format_check_text: one row per check, details indented, the verdict last",
-    "[cli]") {
+TEST_CASE("format_check_text: one row per check, details indented, the verdict last", "[cli]") {
   const std::string text = cli::format_check_text(sample(false));
   const auto lines = cruntime::strings::split(text, '\n');
   CHECK_THAT(lines[0], Catch::Contains("uid 1000 (rootless)") &&
                            Catch::Contains("`cruntime spec --rootless`"));
-  CHECK(text.find("STATUS   CHECK                    VALUE\n") !=
-        std::string::npos);
-  CHECK(text.find("ok       cgroup.mode              v2\n") !=
-        std::string::npos);
-  CHECK(text.find("warning  seccomp.actions          errno allow\n") !=
-        std::string::npos);
+  CHECK(text.find("STATUS   CHECK                    VALUE\n") != std::string::npos);
+  CHECK(text.find("ok       cgroup.mode              v2\n") != std::string::npos);
+  CHECK(text.find("warning  seccomp.actions          errno allow\n") != std::string::npos);
   // The list equals the value: not repeated. The impact is labelled.
   CHECK(text.find("errno, allow") == std::string::npos);
   CHECK(text.find("\n                                  impact: a profile with "
                   "SCMP_ACT_LOG "
                   "fails\n") != std::string::npos);
-  CHECK(text.find("missing  userns                   disabled\n") !=
-        std::string::npos);
-  CHECK_THAT(text, Catch::EndsWith(
-                       "Result: this host can run the default `cruntime spec "
-                       "--rootless` container.\n"));
+  CHECK(text.find("missing  userns                   disabled\n") != std::string::npos);
+  CHECK_THAT(text, Catch::EndsWith("Result: this host can run the default `cruntime spec "
+                                   "--rootless` container.\n"));
 }
 
 TEST_CASE("format_check_text: the blockers are listed at the end", "[cli]") {
@@ -113,14 +100,12 @@ TEST_CASE("format_check_text: the blockers are listed at the end", "[cli]") {
   report.euid = 0;
   const std::string text = cli::format_check_text(report);
   CHECK_THAT(text, Catch::Contains("this stops the default container"));
-  CHECK_THAT(text,
-             Catch::EndsWith(
-                 "Result: this host cannot run the default `cruntime spec` "
-                 "container:\n  - userns: found by userns\n"));
+  CHECK_THAT(text, Catch::EndsWith("Result: this host cannot run the default `cruntime spec` "
+                                   "container:\n  - userns: found by userns\n"));
 }
 
 TEST_CASE("check: in the command table, with --format", "[cli]") {
-  const cli::Command *command = cli::find_command("check");
+  const cli::Command* command = cli::find_command("check");
   REQUIRE(command != nullptr);
   REQUIRE(command->options.size() == 1);
   CHECK(command->options[0].name == "format");

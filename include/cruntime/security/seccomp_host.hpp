@@ -10,8 +10,7 @@
 namespace cruntime::security {
 
 // The kernel's list of accepted filter actions (seccomp(2), Linux 4.14).
-inline constexpr const char *kSeccompActionsAvail =
-    "/proc/sys/kernel/seccomp/actions_avail";
+inline constexpr const char* kSeccompActionsAvail = "/proc/sys/kernel/seccomp/actions_avail";
 
 // The shared library's version ("2.5.4"), not the headers'.
 std::string libseccomp_version();
@@ -26,4 +25,4 @@ std::vector<std::string> parse_actions_avail(std::string_view text);
 // filters, or older than 4.14) or unreadable.
 std::optional<std::vector<std::string>> kernel_seccomp_actions();
 
-} // namespace cruntime::security
+}  // namespace cruntime::security

@@ -14,8 +14,8 @@ namespace cruntime::sys {
 // returned (0: it succeeded). ENOSYS alone means the kernel lacks it: EBADF,
 // EINVAL or EPERM come from checks the kernel makes after it found the call.
 struct SyscallProbe {
-  std::string_view name; // "clone3"
-  std::string_view how;  // "clone3(NULL, 0): EINVAL when present"
+  std::string_view name;  // "clone3"
+  std::string_view how;   // "clone3(NULL, 0): EINVAL when present"
   int err = 0;
   bool present() const;
 };
@@ -39,4 +39,4 @@ Result<void> idmap_new_tmpfs(int userns_fd);
 // uname(2)'s release: "6.1.0-18-amd64".
 std::string kernel_release();
 
-} // namespace cruntime::sys
+}  // namespace cruntime::sys
