@@ -200,7 +200,9 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
         log::warn("cleanup: {}", removed.error().to_string());
       }
     });
+    // In the creating record at once: `delete` of a create killed from here on removes it.
     cgroup::store_resctrl(*resctrl, stored);
+    CR_TRY(dir.write_state(stored));
   }
   // The plan is made once, with how the init enters that cgroup, and not changed afterwards.
   const process::CgroupEntry entry = !cgroup                ? process::CgroupEntry::kNone
