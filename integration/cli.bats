@@ -6,7 +6,7 @@ load helpers
 setup() { common_setup; }
 teardown() { common_teardown; }
 
-IMPLEMENTED=(create start run kill delete state list spec features pause resume ps events update exec)
+IMPLEMENTED=(create start run kill delete state list spec features pause resume ps events update exec check)
 NOT_IMPLEMENTED=(checkpoint restore)
 
 @test "--help and -h print the command list and exit 0" {
@@ -15,7 +15,7 @@ NOT_IMPLEMENTED=(checkpoint restore)
 		run -0 --separate-stderr "$CRUNTIME" $flag
 		[ -n "$output" ] || fail "$flag printed nothing"
 		[ -z "$stderr" ] || fail "$flag wrote to stderr: $stderr"
-		for cmd in create start run kill delete exec pause resume ps events update state list spec features; do
+		for cmd in create start run kill delete exec pause resume ps events update state list spec features check; do
 			grep -qw -- "$cmd" <<<"$output" || fail "$flag does not mention '$cmd'"
 		done
 	done

@@ -121,15 +121,19 @@ bad_config_text() {
 }
 
 @test "fields cruntime cannot apply are refused, never ignored" {
-	# features does not claim what create refuses.
-	cr features | jq -e '.linux.intelRdt == null' >/dev/null || fail "features claims intelRdt"
-	if [ "$(stat -f -c %T /sys/fs/resctrl 2>/dev/null)" = resctrl ]; then
-		bad_config '.linux.intelRdt = {"closID": "c1"}' \
-			"linux.intelRdt: not implemented yet: cruntime cannot apply resctrl settings"
-	else
+	# intelRdt is applied through resctrl (features says so); a host without resctrl refuses it
+	# with one line, and the 1.2 monitoring flags that 1.3 replaced are refused everywhere.
+	cr features | jq -e '.linux.intelRdt == {"enabled": true, "schemata": true, "monitoring": true}' >/dev/null ||
+		fail "features: intelRdt is $(cr features | jq -c .linux.intelRdt)"
+	if [ "$(stat -f -c %T /sys/fs/resctrl 2>/dev/null)" != resctrl ]; then
 		bad_config '.linux.intelRdt = {"closID": "c1"}' \
 			"cruntime: linux.intelRdt: resctrl is not mounted at /sys/fs/resctrl"
+		bad_config '.linux.intelRdt = {"l3CacheSchema": "L3:0=f", "enableMonitoring": true}' \
+			"cruntime: linux.intelRdt: resctrl is not mounted at /sys/fs/resctrl"
 	fi
+	bad_config '.linux.intelRdt = {"enableCMT": true}' \
+		"cruntime: linux.intelRdt.enableCMT: not supported (runtime-spec 1.3 replaced it with enableMonitoring"
+	bad_config '.linux.intelRdt = {"enableMBM": true}' "cruntime: linux.intelRdt.enableMBM: not supported"
 	bad_config '.process.commandLine = "cmd.exe /c dir"' \
 		"process.commandLine: is for Windows containers only; on Linux use process.args"
 	bad_config '.linux.resources.memory.useHierarchy = false' \

@@ -77,6 +77,28 @@ teardown() { vm_teardown; }
 		fail "systemd's Manager.Version over the bus: status $status, $output"
 }
 
+@test "check --systemd-cgroup --format json: cgroup v2, systemd reachable, AppArmor enabled" {
+	local out version
+	out="$("$CRUNTIME" --root "$TEST_ROOT" --systemd-cgroup check --format json)" ||
+		fail "check --systemd-cgroup exited $?: $out"
+	cval() {
+		jq -r --arg n "$1" --arg f "${2:-value}" \
+			'.checks[] | select(.name == $n) | .[$f] | if type == "array" then join(" ") else tostring end' <<<"$out"
+	}
+	[ "$(cval cgroup.mode)" = v2 ] || fail "cgroup.mode is '$(cval cgroup.mode)'"
+	[ "$(cval systemd)" = reachable ] || fail "systemd: $(cval systemd reason)"
+	[ "$(cval systemd status)" = ok ]
+	# The version systemd gives over the bus, asked independently.
+	version="$(busctl --system get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 \
+		org.freedesktop.systemd1.Manager Version | sed -n 's/^s "\([0-9]*\).*/\1/p')"
+	[[ " $(cval systemd values) " == *" version=$version "* ]] ||
+		fail "systemd values '$(cval systemd values)', busctl says $version"
+	[ "$(cval lsm.apparmor)" = enabled ] || fail "lsm.apparmor: $(cval lsm.apparmor reason)"
+	[ "$(cval cgroup.delegation)" = systemd ]
+	jq -e '.canRun == true and .blockers == []' <<<"$out" >/dev/null ||
+		fail "cannot run: $(jq -c .blockers <<<"$out")"
+}
+
 @test "cruntime run: a busybox container in a cgroup of its own, deleted without leftovers" {
 	run_detached 'echo started; sleep 600'
 	wait_until 10 status_is ct running

@@ -495,3 +495,27 @@ cpu_usage_above() {
 	rund -255 cr exec --cgroup / ct true
 	[[ "$stderr" == *"Device or resource busy"* ]] || fail "$stderr"
 }
+
+# ---- cruntime check ---------------------------------------------------------------------------
+
+@test "check --format json: cgroup v2, the controllers where containers go, delegated to root" {
+	local out own parent
+	out="$("$CRUNTIME" --root "$TEST_ROOT" check --format json)" || fail "check exited $?: $out"
+	cval() {
+		jq -r --arg n "$1" --arg f "${2:-value}" \
+			'.checks[] | select(.name == $n) | .[$f] | if type == "array" then join(" ") else tostring end' <<<"$out"
+	}
+	[ "$(cval cgroup.mode)" = v2 ] || fail "cgroup.mode is '$(cval cgroup.mode)': $(cval cgroup.mode reason)"
+	[ "$(cval cgroup.mode status)" = ok ]
+	# The cgroup containers go below: the parent of our own (make_manager, relative paths).
+	own="$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)"
+	parent="$(dirname "$own")"
+	[ "$parent" = / ] && parent=""
+	[ "$(cval cgroup.controllers)" = "$(cat "$CGROUP_MNT$parent/cgroup.controllers")" ] ||
+		fail "controllers '$(cval cgroup.controllers)', $CGROUP_MNT$parent: $(cat "$CGROUP_MNT$parent/cgroup.controllers")"
+	[ "$(cval cgroup.subtree_control)" = "$(cat "$CGROUP_MNT$parent/cgroup.subtree_control")" ]
+	[ "$(cval cgroup.delegation)" = yes ]
+	jq -e '.canRun == true and .blockers == []' <<<"$out" >/dev/null ||
+		fail "cannot run: $(jq -c .blockers <<<"$out")"
+	[ -z "$(ls -A "$TEST_ROOT")" ] || fail "check left state: $(ls -A "$TEST_ROOT")"
+}

@@ -89,6 +89,11 @@ Result<void> read_json(const Node& node, StoredState& out) {
   CR_TRY(f.opt_plain("systemdUnit", out.systemd_unit));
   CR_TRY(f.opt_plain("systemdUser", out.systemd_user));
   CR_TRY(f.opt_plain("ownPidNamespace", out.own_pid_namespace));
+  CR_TRY(f.opt_plain("resctrlRoot", out.resctrl_root));
+  CR_TRY(f.opt_plain("resctrlGroup", out.resctrl_group));
+  CR_TRY(f.opt_plain("resctrlMonGroup", out.resctrl_mon_group));
+  CR_TRY(f.opt_plain("resctrlRemoveGroup", out.resctrl_remove_group));
+  CR_TRY(f.opt_plain("resctrlRemoveMon", out.resctrl_remove_mon));
   CR_TRY(f.opt_plain("configPath", out.config_path));
   return {};
 }
@@ -113,6 +118,13 @@ void to_json(OJson& out, const StoredState& in) {
   if (!in.systemd_unit.empty()) out["systemdUnit"] = in.systemd_unit;
   if (in.systemd_user) out["systemdUser"] = true;
   out["ownPidNamespace"] = in.own_pid_namespace;
+  if (!in.resctrl_group.empty()) {
+    out["resctrlRoot"] = in.resctrl_root;
+    out["resctrlGroup"] = in.resctrl_group;
+    if (!in.resctrl_mon_group.empty()) out["resctrlMonGroup"] = in.resctrl_mon_group;
+    out["resctrlRemoveGroup"] = in.resctrl_remove_group;
+    out["resctrlRemoveMon"] = in.resctrl_remove_mon;
+  }
   out["configPath"] = in.config_path;
 }
 

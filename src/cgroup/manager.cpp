@@ -90,12 +90,6 @@ Result<std::unique_ptr<Manager>> open_v1(const Layout& layout, const std::string
       std::make_unique<Fs1Manager>(layout.mode, std::move(placements), true, hooks));
 }
 
-// sd_booted(3): systemd as init leaves this directory; without it there is no systemd to ask.
-bool systemd_running() {
-  struct stat st {};
-  return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 Result<std::unique_ptr<Manager>> make_systemd_manager(const Layout& layout,
                                                       const ManagerOptions& options) {
   SystemdManager::Options systemd;
@@ -156,6 +150,27 @@ Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const Manage
   return std::unique_ptr<Manager>(
       std::make_unique<Fs1Manager>(layout.mode, std::move(placements), false, hooks,
                                    options.rootless));
+}
+
+std::vector<CgroupParent> default_cgroup_parents(const Layout& layout) {
+  // "/sys/fs/cgroup" + "/a/b"; the cgroup "/" is the mount point itself.
+  auto below = [](const std::string& mount, const std::string& cgroup) {
+    return cgroup == "/" || cgroup.empty() ? mount : mount + cgroup;
+  };
+  if (layout.mode == Mode::kUnified) {
+    return {{"", below(layout.unified_root, parent_cgroup(layout.own_unified_cgroup))}};
+  }
+  std::vector<CgroupParent> out;
+  for (const Hierarchy& h : layout.hierarchies) {
+    out.push_back({h.key(), below(h.mount_point, own_below_mount(h))});
+  }
+  return out;
+}
+
+// sd_booted(3): systemd as init leaves this directory; without it there is no systemd to ask.
+bool systemd_running() {
+  struct stat st {};
+  return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options) {

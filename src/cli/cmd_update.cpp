@@ -41,7 +41,11 @@ Result<spec::LinuxResources> resources_from_flags(const ParsedArgs& args) {
     if (args.is_set(ignored)) log::warn("--{} is deprecated and ignored", ignored);
   }
   for (std::string_view rdt : {"l3-cache-schema", "mem-bw-schema"}) {
-    if (args.is_set(rdt)) return fail_msg("--{}: Intel RDT is not supported by cruntime", rdt);
+    if (args.is_set(rdt)) {
+      return fail_msg("--{}: cruntime applies Intel RDT at create only (linux.intelRdt); it "
+                      "cannot change a container's schemata",
+                      rdt);
+    }
   }
   spec::LinuxResources r;
   spec::MemoryResources memory;

@@ -88,6 +88,9 @@ constexpr std::array kPs = {
 constexpr std::array kList = {
     OptionSpec{"format", 'f', K::kValue, "FORMAT", "table or json (default table)"},
     OptionSpec{"quiet", 'q', K::kBool, "", "print container ids only"}};
+constexpr std::array kCheck = {OptionSpec{
+    "format", 'f', K::kValue, "FORMAT",
+    "text or json (default text; json: {canRun, euid, rootless, blockers, checks[]})"}};
 constexpr std::array kSpec = {
     OptionSpec{"bundle", 'b', K::kValue, "DIR", "directory to write config.json into"},
     OptionSpec{"rootless", 0, K::kBool, "", "write a config for an unprivileged user"}};
@@ -161,6 +164,8 @@ constexpr Arity kOne = Arity::exactly(1);
 constexpr std::string_view kId = "<container-id>";
 
 const std::array kCommands = {
+    Command{"check", "", "tell what this host supports and why a container might fail", kCheck,
+            Arity::exactly(0), StopAt::kNever, run_check},
     Command{"checkpoint", kId, "checkpoint a running container (CRIU)", kCheckpoint, kOne,
             StopAt::kNever, run_not_implemented, false},
     Command{"create", kId, "create a container; its process waits for `start`", kCreate, kOne,

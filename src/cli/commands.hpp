@@ -75,6 +75,7 @@ Result<container::CreateOptions> create_options(const ParsedArgs& args);
 // --preserve-fds N (create, run, exec).
 Result<int> preserve_fds_option(const ParsedArgs& args);
 Result<int> run_exec(const Invocation& invocation);
+Result<int> run_check(const Invocation& invocation);
 // Commands whose flags are known but whose behaviour has not landed yet.
 Result<int> run_not_implemented(const Invocation& invocation);
 
@@ -89,6 +90,11 @@ Result<std::string> filter_ps_output(std::string_view output, const std::vector<
 Result<spec::LinuxResources> resources_from_flags(const ParsedArgs& args);
 // `events --interval`: Go's time.ParseDuration ("5s", "1m30s", "250ms", "1.5h").
 Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text);
+// `check`: the report as text for people, as one JSON object for scripts (its shape: the top
+// of check_format.cpp), and "<name>: <reason>" of each check that stops the default container.
+std::string format_check_text(const container::HostReport& report);
+std::string format_check_json(const container::HostReport& report);
+std::vector<std::string> check_blockers(const container::HostReport& report);
 // Write all of `text` to stdout.
 Result<void> print_stdout(std::string_view text);
 

@@ -18,6 +18,7 @@
 #include "cruntime/base/scope_guard.hpp"
 #include "cruntime/cgroup/delegate.hpp"
 #include "cruntime/cgroup/manager.hpp"
+#include "cruntime/cgroup/resctrl.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/container/notify_socket.hpp"
 #include "cruntime/container/rootless.hpp"
@@ -174,6 +175,7 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   const std::optional<security::SeccompProgram> seccomp = CR_TRY(build_container_seccomp(config, root));
   ContainerDir dir = CR_TRY(root.create_container(id));
   std::unique_ptr<cgroup::Manager> cgroup;  // declared before the Rollback that destroys it
+  std::optional<cgroup::ResctrlGroup> resctrl;  // the same
   Rollback rollback;
   rollback.add([&root, id] {
     if (auto removed = root.remove_container(id); !removed) {
@@ -192,6 +194,20 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
     if (!cgroup) return;
     if (auto destroyed = cgroup->destroy(); !destroyed) log::warn("cleanup: {}", destroyed.error().to_string());
   });
+  // linux.intelRdt: the resctrl group and its schemata are in place before the init, too.
+  if (config.linux_config && config.linux_config->intel_rdt) {
+    resctrl = CR_TRY_CTX(
+        cgroup::prepare_resctrl(cgroup::kResctrlRoot, *config.linux_config->intel_rdt, id),
+        "linux.intelRdt");
+    rollback.add([&resctrl] {
+      if (auto removed = cgroup::remove_resctrl(*resctrl, true); !removed) {
+        log::warn("cleanup: {}", removed.error().to_string());
+      }
+    });
+    // In the creating record at once: `delete` of a create killed from here on removes it.
+    cgroup::store_resctrl(*resctrl, stored);
+    CR_TRY(dir.write_state(stored));
+  }
   // The plan is made once, with how the init enters that cgroup, and not changed afterwards.
   const process::CgroupEntry entry = !cgroup                ? process::CgroupEntry::kNone
                                      : cgroup->dir_fd() >= 0 ? process::CgroupEntry::kCloneInto
@@ -234,6 +250,8 @@ Result<CreatedContainer> create_container(const GlobalOptions& global, std::stri
   }
   // Killed and reaped (ChildGuard), before the cgroup it is in is destroyed (reverse order).
   rollback.add([pid = handle->pid] { sys::ChildGuard init(pid); });
+  // The init waits for `start`: what it forks from now on inherits its resctrl group.
+  if (resctrl) CR_TRY_CTX(cgroup::attach_resctrl(*resctrl, handle->pid), "linux.intelRdt");
 
   // 4. Record it, in place of the creating record, and only then let the init wait for `start`
   //    without us (sync.hpp kRecorded). The pid file comes last: containerd reads it as soon as

@@ -7,6 +7,7 @@
 
 #include "cruntime/base/log.hpp"
 #include "cruntime/cgroup/manager.hpp"
+#include "cruntime/cgroup/resctrl.hpp"
 #include "cruntime/container/kill.hpp"
 #include "cruntime/container/lifecycle.hpp"
 #include "cruntime/container/operations.hpp"
@@ -30,6 +31,10 @@ Result<void> destroy_container(const GlobalOptions& global, Container& container
     // destroy() also kills what is left in the cgroup (processes outside the init's pid ns).
     auto cgroup = CR_TRY_CTX(cgroup::open_manager(stored), "cgroup");
     CR_TRY_CTX(cgroup->destroy(), "cgroup");
+  }
+  // The MON group always, the group only when the container had its own (no closID).
+  if (!stored.resctrl_group.empty()) {
+    CR_TRY_CTX(cgroup::remove_resctrl(cgroup::stored_resctrl(stored)), "linux.intelRdt");
   }
   StateRoot root = CR_TRY(StateRoot::open(global.root));
   CR_TRY(root.remove_container(stored.id));

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cruntime/base/fs.hpp"
+#include "cruntime/cgroup/resctrl.hpp"
 #include "cruntime/container/exec_cgroup.hpp"
 #include "cruntime/container/seccomp_program.hpp"
 #include "cruntime/container/exec_process.hpp"
@@ -141,6 +142,12 @@ Result<Prepared> prepare(const std::string& root, const Container& container,
 process::ExecCallbacks make_callbacks(const Container& container, const Prepared& prepared) {
   process::ExecCallbacks callbacks;
   callbacks.attach_cgroup = [&prepared](pid_t pid) { return prepared.cgroup.attach(pid); };
+  // runc too: an exec'd process shares the container's resctrl group (linux.intelRdt).
+  if (!container.stored().resctrl_group.empty()) {
+    callbacks.attach_resctrl = [&container](pid_t pid) {
+      return cgroup::attach_resctrl(cgroup::stored_resctrl(container.stored()), pid);
+    };
+  }
   callbacks.send_seccomp_fd = [&container, &prepared](pid_t pid, int fd) -> Result<void> {
     spec::State state = hook_state(container.stored(), spec::Status::kRunning, pid);
     return security::send_seccomp_listener(*prepared.config.linux_config->seccomp, state, pid, fd);

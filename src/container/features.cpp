@@ -18,6 +18,7 @@
 #include "cruntime/container/rootless.hpp"
 #include "cruntime/rootfs/mount_options.hpp"
 #include "cruntime/security/lsm.hpp"
+#include "cruntime/security/seccomp_host.hpp"
 #include "cruntime/security/seccomp_tables.hpp"
 #include "cruntime/spec/linux.hpp"
 #include "cruntime/spec/linux_names.hpp"
@@ -26,13 +27,6 @@
 
 namespace cruntime::container {
 namespace {
-
-// The libseccomp cruntime runs with (the shared library's version, not the headers').
-std::string libseccomp_version() {
-  const scmp_version* version = seccomp_version();
-  if (version == nullptr) return "0.0.0";
-  return fmt::format("{}.{}.{}", version->major, version->minor, version->micro);
-}
 
 spec::SeccompFeatures seccomp_features() {
   spec::SeccompFeatures seccomp;
@@ -81,6 +75,9 @@ spec::LinuxFeatures linux_features() {
   linux_features.memory_policy = memory_policy;
   // linux.netDevices: moved in over rtnetlink during create (process/net_devices.cpp).
   linux_features.net_devices = spec::EnabledFeature{true};
+  // linux.intelRdt through resctrl (cgroup/resctrl.cpp): the group, schemata[] and the MON group
+  // of enableMonitoring. Not the host's: features.md says it is the runtime's support.
+  linux_features.intel_rdt = spec::IntelRdtFeatures{true, true, true};
   // The host's LSMs, not what the build could do (unlike runc's constant true): create refuses a
   // profile or label the host cannot apply, so a caller deciding from features must see that.
   const security::LsmSupport lsm = security::host_lsm_support();
@@ -101,7 +98,7 @@ spec::Features features() {
   out.linux_features = linux_features();
   out.annotations["io.github.cruntime.version"] = build::kVersion;
   out.annotations["io.github.cruntime.commit"] = build::kCommit;
-  out.annotations["io.github.cruntime.libseccomp.version"] = libseccomp_version();
+  out.annotations["io.github.cruntime.libseccomp.version"] = security::libseccomp_version();
   for (auto& [key, text] : rootless_feature_annotations()) out.annotations[key] = std::move(text);
   // org.opencontainers.runc.checkpoint.enabled stays absent: there is no checkpoint/restore.
   // Annotations that change what the runtime does beyond the config (features.md): the systemd

@@ -56,6 +56,7 @@ Result<pid_t> spawn_exec(const ExecContext& context, const ExecCallbacks& callba
   if (context.cgroup_fd < 0 && callbacks.attach_cgroup) {
     CR_TRY_CTX(callbacks.attach_cgroup(clone.pid), "cgroup");
   }
+  if (callbacks.attach_resctrl) CR_TRY_CTX(callbacks.attach_resctrl(clone.pid), "linux.intelRdt");
   CR_TRY(parent_end.send(MsgType::kParentReady));
   CR_TRY(serve(parent_end, guard, callbacks));
   return guard.release();

@@ -70,7 +70,9 @@ TEST_CASE("update: bad flag values name the flag", "[cli]") {
   REQUIRE_FALSE(bad);
   bad = cli::resources_from_flags(parse_update({"--mem-bw-schema", "MB:0=20", "ctr"}));
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().to_string() == "--mem-bw-schema: Intel RDT is not supported by cruntime");
+  CHECK(bad.error().to_string() ==
+        "--mem-bw-schema: cruntime applies Intel RDT at create only (linux.intelRdt); it cannot "
+        "change a container's schemata");
 }
 
 TEST_CASE("events: Go durations", "[cli]") {

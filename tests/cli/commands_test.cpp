@@ -46,14 +46,14 @@ cruntime::spec::State make_state(std::string id, int pid, cruntime::spec::Status
 TEST_CASE("command table: every runc subcommand is known", "[cli]") {
   for (const char* name :
        {"checkpoint", "create", "delete", "events", "exec", "kill", "list", "pause", "ps",
-        "restore", "resume", "run", "spec", "start", "state", "update", "features"}) {
+        "restore", "resume", "run", "spec", "start", "state", "update", "features", "check"}) {
     INFO(name);
     const cli::Command* command = cli::find_command(name);
     REQUIRE(command != nullptr);
     CHECK(command->run != nullptr);
     CHECK_FALSE(command->summary.empty());
   }
-  CHECK(cli::command_table().size() == 17);
+  CHECK(cli::command_table().size() == 18);
   CHECK(cli::find_command("help") == nullptr);
   CHECK(cli::find_command("init") == nullptr);  // internal re-exec is never a user command
 }
@@ -242,7 +242,7 @@ TEST_CASE("command table: unimplemented commands fail, never succeed", "[cli]") 
     INFO(command.name);
     static const std::set<std::string_view> kImplemented = {
         "spec",   "features", "state", "list",   "create", "start", "run",
-        "kill",   "delete",   "pause", "resume", "ps",     "events", "update", "exec"};
+        "kill",   "delete",   "pause", "resume", "ps",     "events", "update", "exec", "check"};
     bool implemented = kImplemented.count(command.name) != 0;
     CHECK((command.run == &cli::run_not_implemented) == !implemented);
     if (implemented) continue;

@@ -69,8 +69,9 @@ TEST_CASE("features: claims what the lifecycle really does, and nothing more", "
   for (const char* option : {"rro", "rbind", "ro", "nosuid", "idmap", "ridmap", "rprivate"}) {
     CHECK(std::count(features.mount_options->begin(), features.mount_options->end(), option) == 1);
   }
-  // Not yet: intelRdt, netDevices.
-  CHECK_FALSE(linux_features.intel_rdt);
+  // intelRdt with schemata[] and enableMonitoring (cgroup/resctrl.cpp).
+  REQUIRE(linux_features.intel_rdt);
+  CHECK(*linux_features.intel_rdt == cruntime::spec::IntelRdtFeatures{true, true, true});
   // The systemd driver's unit properties; not runc's bundle or org.criu.config (no checkpoint).
   CHECK(features.potentially_unsafe_config_annotations ==
         std::vector<std::string>{"org.systemd.property."});

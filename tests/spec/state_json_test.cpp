@@ -51,6 +51,11 @@ spec::StoredState stored_state() {
   s.systemd_unit = "cruntime-web.scope";
   s.systemd_user = true;
   s.own_pid_namespace = true;
+  s.resctrl_root = "/sys/fs/resctrl";
+  s.resctrl_group = "/sys/fs/resctrl/web";
+  s.resctrl_mon_group = "/sys/fs/resctrl/web/mon_groups/web";
+  s.resctrl_remove_group = true;
+  s.resctrl_remove_mon = true;
   s.config_path = "/run/cruntime/web/config.json";
   return s;
 }
@@ -201,8 +206,14 @@ TEST_CASE("stored state: every field round-trips", "[spec]") {
   s.cgroup_path.clear();
   s.systemd_unit.clear();  // the cgroupfs drivers: no systemdUnit key at all
   s.systemd_user = false;
+  s.resctrl_root.clear();  // no intelRdt: no resctrl keys
+  s.resctrl_group.clear();
+  s.resctrl_mon_group.clear();
+  s.resctrl_remove_group = false;
+  s.resctrl_remove_mon = false;
   const std::string cgroupfs = spec::dump_stored_state(s);
   CHECK(cgroupfs.find("systemdUnit") == std::string::npos);
+  CHECK(cgroupfs.find("resctrl") == std::string::npos);
   auto back2 = spec::parse_stored_state(cgroupfs);
   REQUIRE(back2);
   CHECK(*back2 == s);

@@ -112,6 +112,19 @@ Result<std::unique_ptr<Manager>> make_manager(const ManagerOptions& options);
 Result<std::unique_ptr<Manager>> make_manager(const Layout& layout, const ManagerOptions& options,
                                               const cgfs::DirHooks& hooks = {});
 
+// Where make_manager puts a container whose linux.cgroupsPath is unset ("cruntime/<id>" below
+// these): one host directory per hierarchy (v2: the parent of our own cgroup; v1 and hybrid: our
+// own cgroup in each mounted hierarchy, the cgroup2 one included). `cruntime check` asks whether
+// the caller may create cgroups there.
+struct CgroupParent {
+  std::string key;  // Hierarchy::key(): "cpu,cpuacct", "name=systemd", "" for cgroup2
+  std::string dir;  // "/sys/fs/cgroup/cpu,cpuacct/user.slice"
+};
+std::vector<CgroupParent> default_cgroup_parents(const Layout& layout);
+
+// sd_booted(3): systemd runs as init (/run/systemd/system is a directory).
+bool systemd_running();
+
 // Reattach to a container's cgroup from state.json: cgroup_path (Manager::path() of the create
 // that made it) and systemd_unit (Manager::systemd_unit()).
 Result<std::unique_ptr<Manager>> open_manager(const spec::StoredState& stored);

@@ -135,4 +135,28 @@ Result<void> events(const GlobalOptions& global, std::string_view id, const Even
 // `cruntime features`: what this build really supports.
 spec::Features features();
 
+// `cruntime check`: what this host supports and why a container might fail on it.
+enum class CheckStatus { kOk, kWarning, kMissing };
+struct HostCheck {
+  std::string name;  // stable dotted name: "cgroup.mode", "seccomp.actions", "kernel.clone3"
+  CheckStatus status = CheckStatus::kOk;
+  std::string value;                // the fact for scripts: "v2", "2.5.4", "enabled", ""
+  std::vector<std::string> values;  // list facts: controllers, actions, "start:count" ranges
+  std::string reason;               // one line for a person: what was found and how
+  std::string impact;               // what a container that needs it sees; "" when nothing
+  bool blocks = false;              // the default container cannot run because of this
+};
+struct HostReport {
+  uid_t euid = 0;
+  bool rootless = false;  // judged for `spec --rootless` (the caller is not root)
+  std::vector<HostCheck> checks;
+  // Whether the default `cruntime spec` container (`spec --rootless` for rootless) can run here:
+  // no check blocks it.
+  bool can_run() const;
+};
+// Probes the host; creates nothing that outlives the call (an id-mapped mount probe is a
+// detached tmpfs, freed when its fd closes). Never fails: what cannot be read is reported.
+HostReport check(const GlobalOptions& global);
+std::string_view check_status_name(CheckStatus status);  // "ok", "warning", "missing"
+
 }  // namespace cruntime::container

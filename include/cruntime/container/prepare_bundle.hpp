@@ -31,8 +31,8 @@ Result<void> check_preserved_fds(int count);
 // a host without SELinux, is refused with one line rather than dropped: a process must not run
 // less confined than its config says (create and exec; runc refuses both too).
 Result<void> check_lsm_labels(const spec::Process& process, const security::LsmSupport& host);
-// linux.intelRdt is not applied (no resctrl support yet): refused rather than ignored, with the
-// reason this host gives first (resctrl not mounted), so a person sees what to change.
+// linux.intelRdt, before anything is made: resctrl must be mounted at /sys/fs/resctrl, and the
+// 1.2 flags enableCMT/enableMBM are refused (create applies the rest: cgroup/resctrl.hpp).
 Result<void> check_intel_rdt(const spec::Config& config);
 // process.terminal needs a console socket (or run's own relay), and only then.
 Result<void> check_terminal(const spec::Config& config, const CreateOptions& options);

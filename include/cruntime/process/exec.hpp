@@ -35,6 +35,8 @@ struct ExecContext {
 struct ExecCallbacks {
   // v1 (cgroup_fd < 0): put the child into the container's cgroups before it runs anything.
   std::function<Result<void>(pid_t child)> attach_cgroup;
+  // linux.intelRdt: put the child into the container's resctrl group (any cgroup version).
+  std::function<Result<void>(pid_t child)> attach_resctrl;
   // A seccomp notify fd for linux.seccomp.listenerPath.
   std::function<Result<void>(pid_t pid, int notify_fd)> send_seccomp_fd;
 };

@@ -75,6 +75,13 @@ struct StoredState {
   std::string systemd_unit;
   bool systemd_user = false;  // that unit is the user's own systemd's (rootless), not the system's
   bool own_pid_namespace = false;   // SIGKILL to a shared-pidns container must reach the cgroup
+  // linux.intelRdt (cgroup::ResctrlGroup): the resctrl mount, the group the init joined, its MON
+  // group, and which of them delete removes. All empty without intelRdt.
+  std::string resctrl_root;
+  std::string resctrl_group;
+  std::string resctrl_mon_group;
+  bool resctrl_remove_group = false;
+  bool resctrl_remove_mon = false;
   std::string config_path;          // the config snapshot taken at create
 
   bool operator==(const StoredState&) const = default;
