@@ -90,7 +90,7 @@ same_ids() {
 	[ "$status" -eq 0 ] || fail "exit code $status, output: $output"
 	# The runtime kept its state in its rootless default, the user's own, and removed it.
 	[ "$(stat -c %U "$PODMAN_RUNTIME_ROOT")" = "$TEST_USER" ] || fail "$PODMAN_RUNTIME_ROOT: $(ls -ld "$PODMAN_RUNTIME_ROOT")"
-	[ -z "$(ls -A "$PODMAN_RUNTIME_ROOT")" ] || fail "state left: $(ls -A "$PODMAN_RUNTIME_ROOT")"
+	[ -z "$(state_entries "$PODMAN_RUNTIME_ROOT")" ] || fail "state left: $(state_entries "$PODMAN_RUNTIME_ROOT")"
 }
 
 @test "rootless podman: the runtime takes podman's user namespace for rootless (--rootless false fails)" {
@@ -179,7 +179,7 @@ same_ids() {
 		wait_for_exit "$pid" 5 2>/dev/null || left+=" $pid($(tr '\0' ' ' <"/proc/$pid/cmdline"))"
 	done
 	[ -z "$left" ] || fail "processes left:$left"
-	[ -z "$(ls -A "$PODMAN_RUNTIME_ROOT")" ] || fail "runtime state left: $(ls -A "$PODMAN_RUNTIME_ROOT")"
+	[ -z "$(state_entries "$PODMAN_RUNTIME_ROOT")" ] || fail "runtime state left: $(state_entries "$PODMAN_RUNTIME_ROOT")"
 	[ -z "$(mounts_under "$RLP_BASE")" ] || fail "mounts left: $(mounts_under "$RLP_BASE")"
 	# podman mounts each container's /dev/shm in its own mount namespace, the pause process's.
 	[ -z "$(mounts_under "$RLP_BASE" "$pause")" ] ||

@@ -214,6 +214,6 @@ owned_by_user() {
 	[ "${#stderr_lines[@]}" -eq 1 ] || fail "stderr: $stderr"
 	[[ "$stderr" == "cruntime: linux.cgroupsPath: rootless, and the cgroup cannot be created"* ]] ||
 		fail "stderr: $stderr"
-	[ -z "$(ls -A "$RL_DIR/xdg/cruntime")" ] || fail "state left: $(ls -A "$RL_DIR/xdg/cruntime")"
+	[ -z "$(state_entries "$RL_DIR/xdg/cruntime")" ] || fail "state left: $(state_entries "$RL_DIR/xdg/cruntime")"
 	# teardown checks that no cgroup was made in the session (it could not be).
 }
