@@ -58,6 +58,8 @@ vm_teardown() {
 		cat "$CRUNTIME_LOG"
 	fi
 	if [ -d "${TEST_ROOT:-}" ]; then
+		# The seccomp program cache is the runtime's own, not a container: removed with the root.
+		rm -rf "$TEST_ROOT/@seccomp-cache"
 		for entry in "$TEST_ROOT"/*; do
 			[ -e "$entry" ] || continue
 			id="${entry##*/}"
