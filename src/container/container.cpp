@@ -31,14 +31,18 @@ Result<spec::Status> derive_status(const spec::StoredState& stored, const Contai
   return waiting ? spec::Status::kCreated : spec::Status::kRunning;
 }
 
-Result<Container> Container::load(const GlobalOptions& global, std::string_view id, LockMode lock) {
+Result<StateRoot> Container::open_root(const GlobalOptions& global, std::string_view id) {
   CR_TRY(validate_id(id));
   auto root = StateRoot::open(global.root);
   if (!root && root.error().code() == ENOENT) {
     return fail_msg("container \"{}\" does not exist", id);
   }
-  if (!root) return fail(std::move(root).error());
-  return load(*root, id, lock);
+  return root;
+}
+
+Result<Container> Container::load(const GlobalOptions& global, std::string_view id, LockMode lock) {
+  StateRoot root = CR_TRY(open_root(global, id));
+  return load(root, id, lock);
 }
 
 Result<Container> Container::load(const StateRoot& root, std::string_view id, LockMode lock) {

@@ -115,13 +115,13 @@ struct Prepared {
   UniqueFd console;
 };
 
-Result<Prepared> prepare(const std::string& root, const Container& container,
+Result<Prepared> prepare(const StateRoot& root, const Container& container,
                          const ExecOptions& options) {
   CR_TRY(check_status(container, options));
   Prepared prepared;
   prepared.config = CR_TRY(load_snapshot(container));
   prepared.process = CR_TRY(exec_process(container, options));
-  prepared.seccomp = CR_TRY(build_container_seccomp(prepared.config, CR_TRY(StateRoot::open(root))));
+  prepared.seccomp = CR_TRY(build_container_seccomp(prepared.config, root));
   CR_TRY(check_additional_gids(::geteuid(), prepared.process.user));
   CR_TRY(check_lsm_labels(prepared.process, security::host_lsm_support()));
   CR_TRY(check_terminal(prepared.process, options));
@@ -158,8 +158,10 @@ process::ExecCallbacks make_callbacks(const Container& container, const Prepared
 }  // namespace
 
 Result<int> exec(const GlobalOptions& global, std::string_view id, const ExecOptions& options) {
-  Container container = CR_TRY(Container::load(global, id));
-  Prepared prepared = CR_TRY(prepare(global.root, container, options));
+  // The root once: the container's directory and the seccomp program cache are both in it.
+  StateRoot root = CR_TRY(Container::open_root(global, id));
+  Container container = CR_TRY(Container::load(root, id));
+  Prepared prepared = CR_TRY(prepare(root, container, options));
   bool foreground = !options.detach;
   if (foreground && !options.no_subreaper && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return fail(Error::sys(errno, "prctl PR_SET_CHILD_SUBREAPER"));

@@ -28,6 +28,9 @@ class Container {
                                 LockMode lock = LockMode::kNone);
   static Result<Container> load(const StateRoot& root, std::string_view id,
                                 LockMode lock = LockMode::kNone);
+  // The --root that load(global, id) reads `id` from, for a caller that needs the root itself as
+  // well (exec: the seccomp program cache); a missing root gives `container "X" does not exist`.
+  static Result<StateRoot> open_root(const GlobalOptions& global, std::string_view id);
 
   const std::string& id() const noexcept { return dir_.id(); }
   const spec::StoredState& stored() const noexcept { return stored_; }
