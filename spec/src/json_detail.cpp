@@ -2,7 +2,6 @@
 #include "json_detail.hpp"
 
 #include <cmath>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -39,7 +38,9 @@ std::string number_text(const Json& value) {
 }
 
 // A whole-valued float beyond the 64-bit range is an integer nlohmann could not store as one.
-bool is_huge_integer(double v) { return std::isfinite(v) && std::trunc(v) == v && std::fabs(v) >= 9.2e18; }
+// Every double of magnitude 2^53 or more is whole, so no trunc() test is needed (and none is
+// made: std::trunc is a libm call at -Os).
+bool is_huge_integer(double v) { return std::isfinite(v) && std::fabs(v) >= 9.2e18; }
 
 // `"text"` with JSON escapes ("a\u0000b"), cut to a bounded length: the message may end up in a
 // log line, and the text is the caller's.
@@ -90,53 +91,94 @@ Result<void> check_depth(std::string_view text) {
   return {};
 }
 
-// A key seen twice in one object. RFC 8259 leaves the meaning open and parsers differ: Go's
-// encoding/json (runc, and Go tools that check a config before it runs) takes the last value
-// but merges two objects, nlohmann keeps only the last one. So {"process": {"user": {"uid":
-// 1000, ...}}, "process": {"args": [...]}} would run as uid 1000 under runc and as root here;
-// refusing duplicates removes any such difference.
-struct DuplicateKey {
-  std::string path;
-};
-
-// Tracks the open objects and arrays during the parse, for the duplicate check and its path.
-class DuplicateKeyCheck {
+// Builds the DOM from the parser's events (nlohmann's SAX interface) instead of letting
+// Json::parse throw: project code is compiled without exceptions (style rule 12; the binary
+// is 11% smaller without landing pads, bench/PROFILE.md §9). A syntax error arrives as
+// parse_error() with the text nlohmann's exception would carry; a duplicate key stops the parse.
+//
+// Duplicate keys: RFC 8259 leaves their meaning open and parsers differ: Go's encoding/json
+// (runc, and Go tools that check a config before it runs) takes the last value but merges two
+// objects, nlohmann keeps only the last one. So {"process": {"user": {"uid": 1000, ...}},
+// "process": {"args": [...]}} would run as uid 1000 under runc and as root here; refusing
+// duplicates removes any such difference.
+class DomBuilder {
  public:
-  bool operator()(int /*depth*/, Json::parse_event_t event, const Json& parsed) {
-    using Event = Json::parse_event_t;
-    if (event == Event::value || event == Event::object_start || event == Event::array_start) {
-      if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
-    }
-    switch (event) {
-      case Event::object_start:
-        frames_.push_back(Frame{});
-        break;
-      case Event::array_start:
-        frames_.push_back(Frame{.array = true, .index = 0, .key = {}, .keys = {}});
-        break;
-      case Event::object_end:
-      case Event::array_end:
-        frames_.pop_back();
-        break;
-      case Event::key: {
-        Frame& top = frames_.back();
-        top.key = parsed.get<std::string>();
-        if (!top.keys.insert(top.key).second) throw DuplicateKey{path()};
-        break;
-      }
-      case Event::value:
-        break;
+  explicit DomBuilder(Json& root) : root_(root) {}
+
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool value) { return add(Json(value)); }
+  bool number_integer(Json::number_integer_t value) { return add(Json(value)); }
+  bool number_unsigned(Json::number_unsigned_t value) { return add(Json(value)); }
+  bool number_float(Json::number_float_t value, const Json::string_t& /*text*/) {
+    return add(Json(value));
+  }
+  bool string(Json::string_t& value) { return add(Json(std::move(value))); }
+  // Part of the interface; JSON text has no binary values.
+  bool binary(Json::binary_t& value) { return add(Json(std::move(value))); }
+
+  bool start_object(std::size_t /*size*/) { return open(Json::object(), false); }
+  bool start_array(std::size_t /*size*/) { return open(Json::array(), true); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  bool key(Json::string_t& key) {
+    Frame& top = frames_.back();
+    top.key = key;
+    // The members read so far are in the object already: a second one of the name is a repeat.
+    if (top.node->contains(key)) {
+      error_ = fmt::format("{}: duplicate key (each key may appear once per object)", path());
+      return false;
     }
     return true;
   }
 
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& error) {
+    error_ = json_error_text(error.what());
+    return false;
+  }
+
+  // Why the parse stopped (empty if it did not).
+  const std::string& error() const { return error_; }
+
  private:
   struct Frame {
-    bool array = false;
-    size_t index = 0;  // elements started so far
+    Json* node;        // the open object or array; stable while it is open (only the innermost
+                       // container grows, and its parent does not until it closes)
+    bool array;
+    size_t index = 0;  // elements added so far
     std::string key;   // the member being read
-    std::set<std::string> keys;
   };
+
+  // The value where it belongs: the root, the next element, or the member of the last key.
+  Json* place(Json&& value) {
+    if (frames_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Frame& top = frames_.back();
+    if (top.array) {
+      ++top.index;
+      top.node->push_back(std::move(value));
+      return &top.node->back();
+    }
+    Json& member = (*top.node)[top.key];
+    member = std::move(value);
+    return &member;
+  }
+  bool add(Json&& value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(Json&& container, bool array) {
+    Json* node = place(std::move(container));
+    frames_.push_back(Frame{.node = node, .array = array, .index = 0, .key = {}});
+    return true;
+  }
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
 
   std::string path() const {
     std::string out;
@@ -150,7 +192,9 @@ class DuplicateKeyCheck {
     return out;
   }
 
+  Json& root_;
   std::vector<Frame> frames_;
+  std::string error_;
 };
 
 }  // namespace
@@ -317,15 +361,10 @@ Result<Json> parse_document(std::string_view text) {
   while (first < text.size() && is_json_space(text[first])) ++first;
   if (first == text.size()) return fail_msg("empty document");
   CR_TRY(check_depth(text));
-  try {
-    return Json::parse(text.begin(), text.end(), DuplicateKeyCheck());
-  } catch (const DuplicateKey& duplicate) {
-    return fail_msg("{}: duplicate key (each key may appear once per object)", duplicate.path);
-  } catch (const Json::parse_error& e) {
-    return fail(Error::msg(json_error_text(e.what())));
-  } catch (const Json::exception& e) {
-    return fail(Error::msg(json_error_text(e.what())));
-  }
+  Json doc;
+  DomBuilder builder(doc);
+  if (!Json::sax_parse(text.begin(), text.end(), &builder)) return fail(Error::msg(builder.error()));
+  return doc;
 }
 
 std::string dump_json(const OJson& json, int indent, char indent_char) {

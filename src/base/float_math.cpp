@@ -1,4 +1,4 @@
-// log2_of and pow10_of (float_math.hpp): argument reduction to a small interval, then a series
+// log2_of, pow10_of and ceil_to_u64 (float_math.hpp): argument reduction to a small interval, then a series
 // that converges far below the double rounding error, all in long double.
 #include "cruntime/base/float_math.hpp"
 
@@ -55,6 +55,11 @@ double pow10_of(double x) {
   const auto n = static_cast<int>(y);
   const long double f = y - n;
   return static_cast<double>(static_cast<long double>(uint64_t{1} << n) * exp_small(f * kLn2));
+}
+
+uint64_t ceil_to_u64(double x) {
+  const auto whole = static_cast<uint64_t>(x);  // truncates toward zero
+  return static_cast<double>(whole) < x ? whole + 1 : whole;
 }
 
 }  // namespace cruntime::math

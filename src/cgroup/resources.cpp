@@ -3,7 +3,6 @@
 #include "cruntime/cgroup/resources.hpp"
 
 #include <algorithm>
-#include <cmath>  // std::ceil only (a builtin): no libm, see base/float_math.hpp
 #include <string>
 #include <vector>
 
@@ -32,7 +31,7 @@ uint64_t cpu_shares_to_weight(uint64_t shares) {
   // share maps to the default weight, which the old linear formula did not (runc PR 4785).
   const double l = math::log2_of(shares);
   const double exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
-  return static_cast<uint64_t>(std::ceil(math::pow10_of(exponent)));
+  return math::ceil_to_u64(math::pow10_of(exponent));
 }
 
 uint64_t blkio_weight_to_io_weight(uint64_t weight) {
