@@ -141,12 +141,9 @@ demo: build
 
 # cruntime side by side with crun, runc and the unshare+chroot floor: run, create/start/delete,
 # exec, peak RSS, binary size, list/state with 10..1000 containers (root; writes bench/results/).
-# The Release build at -O2, as Debian builds packages: -O3's text was 0.5 MB larger (2.71 vs 2.23 MB
-# stripped) and its peak RSS 0.4 MB higher, for no speed this syscall-bound path could show
-# (bench/PROFILE.md).
+# The Release build with the project's flags (-Os, CMakeLists.txt; bench/PROFILE.md §9).
 bench:
-	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE='-O2 -DNDEBUG' \
-	  $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	cmake --build $(BUILD_RELEASE) -j$(JOBS) --target cruntime
 	bash bench/bench.sh $(BUILD_RELEASE)/cruntime
 

@@ -1,4 +1,4 @@
-// log2_of / pow10_of against libm, and cpu_shares_to_weight against the libm formula (runc's) for
+// log2_of / pow10_of / ceil_to_u64 against libm, and cpu_shares_to_weight against the libm formula (runc's) for
 // every share value it computes: the libm-free versions must give the same weights bit for bit.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -42,6 +42,17 @@ TEST_CASE("pow10_of agrees with libm's pow(10, x)", "[base]") {
     const double want = std::pow(10.0, x);
     const double got = math::pow10_of(x);
     if (!within_one_ulp(got, want)) FAIL("pow10_of(" << x << ") = " << got << ", libm " << want);
+  }
+}
+
+TEST_CASE("ceil_to_u64 agrees with libm's ceil", "[base]") {
+  for (double x : {0.0, 0.25, 1.0, 1.5, 2.0 - 1e-15, 1e-300, 99.99999, 4503599627370495.5,
+                   4503599627370496.0, 9007199254740993.0, 9.2e18}) {
+    CHECK(math::ceil_to_u64(x) == static_cast<uint64_t>(std::ceil(x)));
+  }
+  for (double x = 0; x < 20000; x += 0.37) {
+    const auto want = static_cast<uint64_t>(std::ceil(x));
+    if (math::ceil_to_u64(x) != want) FAIL("ceil_to_u64(" << x << ") != " << want);
   }
 }
 
