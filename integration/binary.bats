@@ -8,7 +8,7 @@ load helpers
 
 setup() {
 	requires readelf nm
-	[ -x "$CRUNTIME" ] || fail "cruntime binary not found at $CRUNTIME"
+	common_setup
 	mapfile -t NEEDED < <(readelf -d "$CRUNTIME" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 	# The sanitizer build (and CRUNTIME_STATIC_CXX=OFF) links the shared C++ runtime on purpose.
 	local lib
@@ -18,6 +18,8 @@ setup() {
 		esac
 	done
 }
+
+teardown() { common_teardown; }
 
 @test "the binary needs only libc, the loader, libcap and libseccomp" {
 	local lib
@@ -38,4 +40,17 @@ setup() {
 	grep -q ' T _ZN9__gnu_cxx27__verbose_terminate_handlerEv$' <<<"$symbols" ||
 		fail "__gnu_cxx::__verbose_terminate_handler is not defined by cruntime"
 	! grep -q ' __cxa_demangle$' <<<"$symbols" || fail "__cxa_demangle is linked in"
+}
+
+@test "an uncaught C++ exception prints one line and aborts (std::bad_alloc under ulimit -v)" {
+	# A 2 MB config whose DOM cannot be built in a 12 MB address space: std::bad_alloc, which no
+	# project code catches (style rule 12), reaches the terminate handler.
+	mkdir bundle
+	jq -n '{ociVersion: "1.0.2", annotations: ([range(20000)] |
+		map({key: "k\(.)", value: ("v" * 100)}) | from_entries)}' >bundle/config.json
+	run --separate-stderr bash -c 'ulimit -v 12000 && exec "$0" --root "$1" create --bundle bundle big' \
+		"$CRUNTIME" "$TEST_ROOT"
+	[ "$status" -eq 134 ] || fail "status $status (want SIGABRT, 134): $stderr"
+	[ "$stderr" = "cruntime: internal error: std::bad_alloc" ] || fail "stderr: $stderr"
+	[ -z "$(ls -A "$TEST_ROOT")" ] || fail "left in the state root: $(ls -A "$TEST_ROOT")"
 }
