@@ -2,7 +2,7 @@
 # What every command maps besides its own code (issue 14, bench/PROFILE.md §9): peak RSS follows
 # the size of the mapped files, so the libraries the binary needs are pinned here, and a change
 # that brings back libm (std::ceil at -Os), libstdc++.so or the C++ demangler fails a test
-# instead of a benchmark.
+# instead of a benchmark. Also what the terminate handler that replaced the demangling one prints.
 
 load helpers
 
