@@ -363,7 +363,9 @@ Result<Json> parse_document(std::string_view text) {
   CR_TRY(check_depth(text));
   Json doc;
   DomBuilder builder(doc);
-  if (!Json::sax_parse(text.begin(), text.end(), &builder)) return fail(Error::msg(builder.error()));
+  if (!Json::sax_parse(text.begin(), text.end(), &builder)) {
+    return fail(Error::msg(builder.error()));
+  }
   return doc;
 }
 

@@ -1,5 +1,6 @@
-// log2_of, pow10_of and ceil_to_u64 (float_math.hpp): argument reduction to a small interval, then a series
-// that converges far below the double rounding error, all in long double.
+// log2_of and pow10_of (float_math.hpp): argument reduction to a small interval, then a series
+// that converges far below the double rounding error, all in long double. ceil_to_u64: the
+// truncation the integer conversion does, plus one when something was cut off.
 #include "cruntime/base/float_math.hpp"
 
 #include <bit>

@@ -16,6 +16,8 @@
 
 namespace {
 
+// Not fs::write_all: its error path builds an Error, and this handler may be running because an
+// allocation failed.
 void write_stderr(const char* text) {
   size_t left = std::strlen(text);
   while (left > 0) {

@@ -1,5 +1,6 @@
-// log2_of / pow10_of / ceil_to_u64 against libm, and cpu_shares_to_weight against the libm formula (runc's) for
-// every share value it computes: the libm-free versions must give the same weights bit for bit.
+// log2_of / pow10_of / ceil_to_u64 against libm, and cpu_shares_to_weight against the libm
+// formula (runc's) for every share value it computes: the libm-free versions must give the same
+// weights bit for bit.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
